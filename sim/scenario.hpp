@@ -1,0 +1,141 @@
+#pragma once
+/** A scenario file, parsed and validated into typed values (the ONLY YAML parser in ebsim).
+ *
+ * Every quantity is already converted to ebsim's internal units (s, bytes, bytes/s,
+ * kW, kWh, currency per kWh). CSV profiles are already read and resampled to one
+ * value per market interval. The format is documented in scenarios/README.md.
+ */
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace ebsim::sim {
+
+/** Bad input: the message names file, line (and column), key and what was expected. Exit code 2. */
+class InputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/** A network link: one-way latency and bandwidth. */
+struct LinkSpec {
+  double latency_s = 0.0;
+  double bandwidth_bytes_per_s = 0.0;
+};
+
+/** Where a participant's load or PV profile comes from. */
+struct ProfileSpec {
+  enum class Kind { kNone, kSynthetic, kCsv };
+  Kind kind = Kind::kNone;
+  double daily_energy_kwh = 0.0;   // synthetic load: mean energy per day
+  double peak_power_kw = 0.0;      // synthetic PV: rated (peak) power
+  double noise = 0.0;              // synthetic: relative standard deviation of per-interval noise
+  std::string csv_path;            // csv: the file as given (resolved relative to the scenario)
+  std::vector<double> csv_power_kw;  // csv: mean power per market interval, scale applied
+};
+
+/** A battery; `share` of the group's members have one (the first round(share*count) members). */
+struct BatterySpec {
+  bool present = false;
+  double share = 1.0;           // fraction of the group equipped, in [0, 1]
+  double capacity_kwh = 0.0;    // usable energy capacity
+  double power_kw = 0.0;        // max charge and discharge power
+  double efficiency = 0.95;     // one-way efficiency (charge and discharge each), in (0, 1]
+  double initial_soc = 0.5;     // state of charge at the start, fraction of capacity
+};
+
+/** How a participant prices its orders. */
+struct StrategySpec {
+  enum class Kind { kTruthful, kZeroIntelligence };
+  Kind kind = Kind::kTruthful;
+  double price_min_per_kwh = 0.0;  // zero_intelligence: lower end of the uniform draw
+  double price_max_per_kwh = 0.0;  // zero_intelligence: upper end of the uniform draw
+};
+
+enum class ParticipantType { kProsumer, kConsumer };
+
+/** A group of identical-by-specification participants (each draws its own random profile). */
+struct ParticipantGroup {
+  std::string name;
+  ParticipantType type = ParticipantType::kProsumer;
+  std::uint32_t count = 0;
+  ProfileSpec load;
+  ProfileSpec pv;         // kind == kNone for consumers
+  BatterySpec battery;    // present == false for consumers
+  StrategySpec strategy;
+  LinkSpec access;        // each member's own access link to the backbone
+};
+
+enum class MarketDesign { kCentralized };
+
+struct MarketSpec {
+  MarketDesign design = MarketDesign::kCentralized;
+  std::string clearing_rule = "pay_as_clear";  // a name in ClearingRuleRegistry
+  double interval_s = 900.0;        // length of one delivery interval
+  double gate_closure_s = 300.0;    // the book closes this long before delivery starts
+  double bid_window_s = 480.0;      // participants send orders uniformly within this window after the market opens
+  double exchange_fee_per_kwh = 0.0;  // charged to buyer and to seller per kWh traded locally
+};
+
+struct UtilitySpec {
+  double retail_per_kwh = 0.30;   // what the utility charges for energy it sells
+  double feed_in_per_kwh = 0.08;  // what it pays for energy it buys
+};
+
+/** Simulated sizes of the market's messages (bytes on the wire, headers included). */
+struct MessageSizes {
+  double bid_bytes = 400;
+  double ack_bytes = 120;
+  double result_bytes = 300;            // plus result_per_trade_bytes per trade listed
+  double result_per_trade_bytes = 60;
+  double settlement_bytes = 350;
+};
+
+struct NetworkSpec {
+  std::string model = "CM02";  // SimGrid network/model: "CM02" (latency + size/bandwidth) or "LV08" (TCP-calibrated)
+  LinkSpec backbone{0.005, 125e6};
+  LinkSpec exchange{0.001, 125e6};  // the exchange's access link
+  MessageSizes sizes;
+};
+
+struct SiteSpec {
+  double latitude_deg = 48.0;  // drives the synthetic PV day length and season
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::string source_path;   // the file as given on the command line
+  std::string yaml_as_run;   // the scenario after --set overrides, re-emitted as YAML (for the trace)
+  std::uint64_t seed = 1;
+  std::string start_iso;     // ISO-8601 with offset, as written
+  std::int64_t start_unix_s = 0;
+  int utc_offset_s = 0;      // of start_iso; local time drives profile shapes
+  double duration_s = 86400.0;
+  std::string currency = "EUR";
+  SiteSpec site;
+  MarketSpec market;
+  UtilitySpec utility;
+  NetworkSpec network;
+  std::vector<ParticipantGroup> groups;
+
+  /** Number of delivery intervals (duration / interval, which the parser checks is whole). */
+  std::uint32_t interval_count() const { return static_cast<std::uint32_t>(duration_s / market.interval_s + 0.5); }
+  /** Total participants over all groups. */
+  std::uint64_t participant_count() const {
+    std::uint64_t n = 0;
+    for (const auto& g : groups) n += g.count;
+    return n;
+  }
+};
+
+/** Read, override and validate a scenario file.
+ * `overrides` are "dotted.key=value" strings (value parsed as YAML), applied before validation;
+ * list items are addressed by index or by their `name` (participants.households.count=10).
+ * `seed` replaces the file's seed when given. Throws InputError on any bad input. */
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides = {},
+                       std::optional<std::uint64_t> seed = std::nullopt);
+
+}  // namespace ebsim::sim

@@ -1,0 +1,63 @@
+#pragma once
+/** Writes one run's HDF5 trace (layout: docs/trace-format.md).
+ *
+ * The file is written as `<path>.partial` and renamed to `<path>` only by commit(),
+ * so a failed or interrupted run never leaves a trace that looks complete; the
+ * destructor removes an uncommitted partial file. Object time tracking is off and
+ * rows are appended in the order given, so the same run gives a byte-identical file.
+ * Tables are chunked, shuffled and deflate-compressed compound datasets, appended
+ * in buffered blocks (memory stays bounded for long runs).
+ */
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/trace/records.hpp"
+
+namespace ebsim::trace {
+
+/** Run-level facts stored as attributes of the root group "/". */
+struct RunMetadata {
+  std::string ebsim_version;
+  std::string scenario_name;
+  std::string scenario_file;
+  std::string scenario_yaml;        // the scenario as run (after --set overrides)
+  std::uint64_t seed = 0;
+  std::string market_design;        // "centralized", ...
+  std::string clearing_rule;        // "pay_as_clear", ...
+  std::string network_model;        // SimGrid network/model, e.g. "CM02"
+  std::string currency;
+  std::string start_iso;
+  double interval_s = 0.0;
+  std::uint32_t interval_count = 0;
+  std::uint64_t participant_count = 0;
+  double simulated_end_s = 0.0;     // simulated time when the run ended
+  std::uint64_t events = 0;         // node events handled (messages + timers)
+};
+
+class TraceWriter {
+ public:
+  /** Create `path + ".partial"`. Throws std::runtime_error if it cannot be created. */
+  explicit TraceWriter(const std::string& path);
+  ~TraceWriter();
+  TraceWriter(const TraceWriter&) = delete;
+  TraceWriter& operator=(const TraceWriter&) = delete;
+
+  void add(const GroupRecord& row);
+  void add(const ParticipantRecord& row);
+  void add(const OrderRecord& row);
+  void add(const TradeRecord& row);
+  void add(const IntervalRecord& row);
+  void add(const SettlementRecord& row);
+  void add(const MessageStatRecord& row);
+
+  /** Flush every table, write the metadata, close, and rename to the final path. */
+  void commit(const RunMetadata& metadata);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ebsim::trace
