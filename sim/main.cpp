@@ -1,0 +1,2 @@
+// Placeholder: the CLI is being written (see sim/cli.cpp).
+int main() { return 0; }
