@@ -1,2 +1,121 @@
-// Placeholder: the CLI is being written (see sim/cli.cpp).
-int main() { return 0; }
+// ebsim command line: run, validate, report.
+//
+// Exit codes: 0 success; 2 bad input (scenario, CSV, trace, options); 3 the run failed
+// (a conservation invariant broke, or an internal error). A failed run leaves no trace.
+#include <CLI/CLI.hpp>
+#include <simgrid/s4u.hpp>
+#include <simgrid/version.h>
+#include <xbt/log.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "analysis/report.hpp"
+#include "ebsim_version.hpp"
+#include "models/core/invariant.hpp"
+#include "models/market/clearing_rule.hpp"
+#include "sim/scenario.hpp"
+#include "sim/simulation.hpp"
+
+namespace {
+
+constexpr int kExitBadInput = 2;
+constexpr int kExitRunFailed = 3;
+
+std::string version_text() {
+  return std::string("ebsim ") + ebsim::kVersion + " (SimGrid " + std::to_string(SIMGRID_VERSION_MAJOR) + "." +
+         std::to_string(SIMGRID_VERSION_MINOR) + ")";
+}
+
+std::string default_trace_path(const ebsim::sim::Scenario& scenario) { return "results/" + scenario.name + ".h5"; }
+
+int run_command(const std::string& file, const std::vector<std::string>& overrides, std::optional<std::uint64_t> seed,
+                std::string output, bool quiet) {
+  const ebsim::sim::Scenario scenario = ebsim::sim::load_scenario(file, overrides, seed);
+  if (output.empty()) output = default_trace_path(scenario);
+  const auto parent = std::filesystem::path(output).parent_path();
+  if (!parent.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(parent, ec);
+    if (ec) throw ebsim::sim::InputError(output + ": cannot create directory " + parent.string() + ": " + ec.message());
+  }
+  ebsim::sim::RunOptions options;
+  options.trace_path = output;
+  options.progress = !quiet;
+  const ebsim::sim::RunOutcome outcome = ebsim::sim::run_scenario(scenario, options);
+  const auto summary = ebsim::analysis::summarize_trace(outcome.trace_path);
+  ebsim::analysis::print_summary(std::cout, summary, outcome.wall_time_s);
+  std::cout << "trace: " << outcome.trace_path << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // The engine strips its own --cfg=... and --log=... options before CLI11 sees argv.
+  simgrid::s4u::Engine engine(&argc, argv);
+  xbt_log_control_set("root.thresh:warning");  // SimGrid's configuration chatter is not results
+
+  CLI::App app{"ebsim: discrete-event simulator of energy-blockchain markets.\n"
+               "Scenario format: scenarios/README.md; trace format: docs/trace-format.md.\n"
+               "Exit codes: 0 ok, 2 bad input, 3 run failed (invariant broken).",
+               "ebsim"};
+  app.set_version_flag("--version", version_text());
+  app.require_subcommand(1);
+
+  std::string file, output, trace_file;
+  std::vector<std::string> overrides;
+  std::optional<std::uint64_t> seed;
+  bool quiet = false;
+
+  auto* run = app.add_subcommand("run", "Simulate a scenario, write its HDF5 trace and print the results table.");
+  run->add_option("scenario", file, "Scenario file (YAML)")->required();
+  run->add_option("--seed", seed, "Override the scenario's random seed");
+  run->add_option("-o,--output", output, "Trace path (default: results/<scenario name>.h5)");
+  run->add_option("--set", overrides,
+                  "Override a scenario value, e.g. --set market.interval=5min or "
+                  "--set participants.households.count=100 (repeatable; validated like the file)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  run->add_flag("-q,--quiet", quiet, "No progress bar");
+
+  auto* validate = app.add_subcommand("validate", "Check a scenario file (and overrides) without running it.");
+  validate->add_option("scenario", file, "Scenario file (YAML)")->required();
+  validate->add_option("--seed", seed, "Override the scenario's random seed");
+  validate->add_option("--set", overrides, "Override a scenario value (repeatable)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+
+  auto* report = app.add_subcommand("report", "Print the results table of a trace written by 'ebsim run'.");
+  report->add_option("trace", trace_file, "HDF5 trace")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : kExitBadInput;
+  }
+
+  try {
+    if (*run) return run_command(file, overrides, seed, output, quiet);
+    if (*validate) {
+      const auto scenario = ebsim::sim::load_scenario(file, overrides, seed);
+      std::cout << file << ": ok: scenario '" << scenario.name << "', " << scenario.participant_count()
+                << " participants in " << scenario.groups.size() << " groups, " << scenario.interval_count()
+                << " intervals\n";
+      return 0;
+    }
+    if (*report) {
+      ebsim::analysis::print_summary(std::cout, ebsim::analysis::summarize_trace(trace_file));
+      return 0;
+    }
+  } catch (const ebsim::sim::InputError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const ebsim::InvariantViolation& e) {
+    std::cerr << "run failed: invariant violated: " << e.what() << "\n";
+    return kExitRunFailed;
+  } catch (const std::exception& e) {
+    std::cerr << "run failed: " << e.what() << "\n";
+    return kExitRunFailed;
+  }
+  return 0;
+}

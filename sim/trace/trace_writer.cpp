@@ -1,1 +1,549 @@
-// Being written: see trace_writer.hpp.
+#include "sim/trace/trace_writer.hpp"
+
+#include <hdf5.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstddef>
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+#include <string_view>
+#include <utility>
+
+// Layout written here is documented column by column in docs/trace-format.md;
+// keep the two in step.
+
+namespace ebsim::trace {
+namespace {
+
+// ---------------------------------------------------------------------------
+// Errors: HDF5 reports failures through return codes and an error stack. The
+// automatic stack printing is silenced (it would spill onto stderr in the
+// middle of a run) and failures become std::runtime_error carrying the stack's
+// outermost and innermost descriptions.
+
+/** Collects the first (outermost) and last (innermost) HDF5 error descriptions. */
+struct ErrorStackText {
+  std::string outermost, innermost;
+};
+
+herr_t collect_error(unsigned /*n*/, const H5E_error2_t* error, void* data) {
+  auto& text = *static_cast<ErrorStackText*>(data);
+  const std::string desc = error->desc != nullptr ? error->desc : "";
+  if (text.outermost.empty()) text.outermost = desc;
+  text.innermost = desc;
+  return 0;
+}
+
+/** The current HDF5 error stack as one line (then cleared), or "" when empty. */
+std::string take_hdf5_error_text() {
+  ErrorStackText text;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, collect_error, &text);
+  H5Eclear2(H5E_DEFAULT);
+  if (text.outermost.empty()) return "";
+  if (text.innermost.empty() || text.innermost == text.outermost) return text.outermost;
+  return text.outermost + " (" + text.innermost + ")";
+}
+
+[[noreturn]] void fail(const std::string& file, const std::string& what) {
+  const std::string detail = take_hdf5_error_text();
+  throw std::runtime_error("trace " + file + ": HDF5 failed to " + what +
+                           (detail.empty() ? "" : ": " + detail));
+}
+
+void check(herr_t status, const std::string& file, const std::string& what) {
+  if (status < 0) fail(file, what);
+}
+
+/** Owns one HDF5 identifier and closes it with the matching H5?close. Move-only. */
+class Handle {
+ public:
+  using Closer = herr_t (*)(hid_t);
+  Handle() = default;
+  /** Takes `id`, throwing (with `what`) if HDF5 returned an error instead of an id. */
+  Handle(hid_t id, Closer closer, const std::string& file, const std::string& what)
+      : id_(id), closer_(closer) {
+    if (id_ < 0) fail(file, what);
+  }
+  Handle(Handle&& other) noexcept
+      : id_(std::exchange(other.id_, H5I_INVALID_HID)), closer_(other.closer_) {}
+  Handle& operator=(Handle&& other) noexcept {
+    if (this != &other) {
+      close();
+      id_ = std::exchange(other.id_, H5I_INVALID_HID);
+      closer_ = other.closer_;
+    }
+    return *this;
+  }
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  ~Handle() { close(); }
+
+  hid_t get() const { return id_; }
+  /** Close now (idempotent); false if HDF5 reported an error while closing. */
+  bool close() noexcept {
+    herr_t status = 0;
+    if (id_ >= 0) status = closer_(id_);
+    id_ = H5I_INVALID_HID;
+    return status >= 0;
+  }
+
+ private:
+  hid_t id_ = H5I_INVALID_HID;
+  Closer closer_ = nullptr;
+};
+
+// ---------------------------------------------------------------------------
+// Table layouts: one Column per struct field, in struct order.
+
+enum class ColumnType { kU8, kU32, kU64, kI64, kF64, kName };
+
+/** One field of a record struct; `unit` may contain kCurrencyMarker, replaced at commit. */
+struct Column {
+  const char* name;
+  std::size_t offset_bytes;  // offsetof in the record struct (memory layout)
+  ColumnType type;
+  const char* unit;          // "" for identifiers, codes and counts
+};
+
+constexpr std::string_view kCurrencyMarker = "{currency}";
+
+/** Largest chunk a table gets: the default HDF5 chunk cache (1 MiB), so a chunk that is
+ * filled across two appends stays cached instead of being compressed twice. */
+constexpr std::size_t kMaxChunkBytes = std::size_t{1} << 20;
+constexpr hsize_t kLargeTableMaxChunkRows = 16384;
+constexpr hsize_t kSmallTableMaxChunkRows = 64;  // /groups and /messages: a handful of rows
+
+/** A table: dataset path, description and columns of its record struct. */
+struct TableSpec {
+  const char* path;
+  const char* description;
+  std::size_t row_size_bytes;  // sizeof(record struct)
+  hsize_t max_chunk_rows;
+  std::vector<Column> columns;
+};
+
+#define EBSIM_COLUMN(Row, field, type, unit) \
+  Column { #field, offsetof(Row, field), ColumnType::type, unit }
+
+TableSpec group_table() {
+  using R = GroupRecord;
+  return {"/groups", "one row per participant group of the scenario", sizeof(R), kSmallTableMaxChunkRows,
+          {EBSIM_COLUMN(R, group, kU32, ""), EBSIM_COLUMN(R, name, kName, ""),
+           EBSIM_COLUMN(R, type, kU8, ""), EBSIM_COLUMN(R, count, kU32, ""),
+           EBSIM_COLUMN(R, strategy, kU8, "")}};
+}
+
+TableSpec participant_table() {
+  using R = ParticipantRecord;
+  return {"/participants", "one row per participant", sizeof(R), kLargeTableMaxChunkRows,
+          {EBSIM_COLUMN(R, participant, kU32, ""), EBSIM_COLUMN(R, group, kU32, ""),
+           EBSIM_COLUMN(R, node, kU32, ""), EBSIM_COLUMN(R, pv_peak_kw, kF64, "kW"),
+           EBSIM_COLUMN(R, battery_capacity_kwh, kF64, "kWh"),
+           EBSIM_COLUMN(R, battery_power_kw, kF64, "kW"),
+           EBSIM_COLUMN(R, access_latency_s, kF64, "s"),
+           EBSIM_COLUMN(R, access_bandwidth_bytes_per_s, kF64, "B/s")}};
+}
+
+TableSpec order_table() {
+  using R = OrderRecord;
+  return {"/orders", "every order sent, admitted or not", sizeof(R), kLargeTableMaxChunkRows,
+          {EBSIM_COLUMN(R, order, kU64, ""), EBSIM_COLUMN(R, interval, kU32, ""),
+           EBSIM_COLUMN(R, participant, kU32, ""), EBSIM_COLUMN(R, side, kU8, ""),
+           EBSIM_COLUMN(R, status, kU8, ""), EBSIM_COLUMN(R, quantity_kwh, kF64, "kWh"),
+           EBSIM_COLUMN(R, limit_price_per_kwh, kF64, "{currency}/kWh"),
+           EBSIM_COLUMN(R, submitted_s, kF64, "s"), EBSIM_COLUMN(R, arrived_s, kF64, "s"),
+           EBSIM_COLUMN(R, matched_kwh, kF64, "kWh"),
+           EBSIM_COLUMN(R, result_received_s, kF64, "s")}};
+}
+
+TableSpec trade_table() {
+  using R = TradeRecord;
+  return {"/trades", "every local trade", sizeof(R), kLargeTableMaxChunkRows,
+          {EBSIM_COLUMN(R, interval, kU32, ""), EBSIM_COLUMN(R, buy_order, kU64, ""),
+           EBSIM_COLUMN(R, sell_order, kU64, ""), EBSIM_COLUMN(R, buyer, kU32, ""),
+           EBSIM_COLUMN(R, seller, kU32, ""), EBSIM_COLUMN(R, quantity_kwh, kF64, "kWh"),
+           EBSIM_COLUMN(R, price_per_kwh, kF64, "{currency}/kWh")}};
+}
+
+TableSpec interval_table() {
+  using R = IntervalRecord;
+  return {"/intervals", "one row per delivery interval: market result and totals", sizeof(R),
+          kLargeTableMaxChunkRows,
+          {EBSIM_COLUMN(R, interval, kU32, ""), EBSIM_COLUMN(R, delivery_start_s, kF64, "s"),
+           EBSIM_COLUMN(R, delivery_start_unix_s, kI64, "s"),
+           EBSIM_COLUMN(R, gate_closure_s, kF64, "s"), EBSIM_COLUMN(R, bids, kU32, ""),
+           EBSIM_COLUMN(R, offers, kU32, ""), EBSIM_COLUMN(R, rejected_late, kU32, ""),
+           EBSIM_COLUMN(R, rejected_other, kU32, ""), EBSIM_COLUMN(R, trades, kU32, ""),
+           EBSIM_COLUMN(R, has_price, kU8, ""),
+           EBSIM_COLUMN(R, clearing_price_per_kwh, kF64, "{currency}/kWh"),
+           EBSIM_COLUMN(R, cleared_kwh, kF64, "kWh"),
+           EBSIM_COLUMN(R, declared_welfare, kF64, "{currency}"),
+           EBSIM_COLUMN(R, load_kwh, kF64, "kWh"), EBSIM_COLUMN(R, pv_kwh, kF64, "kWh"),
+           EBSIM_COLUMN(R, battery_charge_kwh, kF64, "kWh"),
+           EBSIM_COLUMN(R, battery_discharge_kwh, kF64, "kWh"),
+           EBSIM_COLUMN(R, utility_import_kwh, kF64, "kWh"),
+           EBSIM_COLUMN(R, utility_export_kwh, kF64, "kWh"),
+           EBSIM_COLUMN(R, participants_paid, kF64, "{currency}"),
+           EBSIM_COLUMN(R, utility_received, kF64, "{currency}"),
+           EBSIM_COLUMN(R, exchange_received, kF64, "{currency}"),
+           EBSIM_COLUMN(R, energy_imbalance_kwh, kF64, "kWh"),
+           EBSIM_COLUMN(R, money_imbalance, kF64, "{currency}")}};
+}
+
+TableSpec settlement_table() {
+  using R = SettlementRecord;
+  return {"/settlement", "one row per participant and interval", sizeof(R), kLargeTableMaxChunkRows,
+          {EBSIM_COLUMN(R, interval, kU32, ""), EBSIM_COLUMN(R, participant, kU32, ""),
+           EBSIM_COLUMN(R, load_kwh, kF64, "kWh"), EBSIM_COLUMN(R, pv_kwh, kF64, "kWh"),
+           EBSIM_COLUMN(R, battery_charge_kwh, kF64, "kWh"),
+           EBSIM_COLUMN(R, battery_discharge_kwh, kF64, "kWh"),
+           EBSIM_COLUMN(R, soc_end_kwh, kF64, "kWh"), EBSIM_COLUMN(R, market_buy_kwh, kF64, "kWh"),
+           EBSIM_COLUMN(R, market_sell_kwh, kF64, "kWh"),
+           EBSIM_COLUMN(R, utility_import_kwh, kF64, "kWh"),
+           EBSIM_COLUMN(R, utility_export_kwh, kF64, "kWh"),
+           EBSIM_COLUMN(R, market_payment, kF64, "{currency}"),
+           EBSIM_COLUMN(R, fee_payment, kF64, "{currency}"),
+           EBSIM_COLUMN(R, utility_payment, kF64, "{currency}"),
+           EBSIM_COLUMN(R, total_payment, kF64, "{currency}")}};
+}
+
+TableSpec message_table() {
+  using R = MessageStatRecord;
+  return {"/messages", "one row per message type", sizeof(R), kSmallTableMaxChunkRows,
+          {EBSIM_COLUMN(R, type, kName, ""), EBSIM_COLUMN(R, count, kU64, ""),
+           EBSIM_COLUMN(R, bytes, kU64, "B"), EBSIM_COLUMN(R, mean_transfer_s, kF64, "s"),
+           EBSIM_COLUMN(R, max_transfer_s, kF64, "s")}};
+}
+
+#undef EBSIM_COLUMN
+
+// ---------------------------------------------------------------------------
+// HDF5 types
+
+/** A fixed-length, NUL-padded ASCII string type of `size_bytes`. */
+Handle fixed_string_type(std::size_t size_bytes, const std::string& file) {
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose, file, "copy the string type");
+  check(H5Tset_size(type.get(), size_bytes), file, "size a string type");
+  check(H5Tset_strpad(type.get(), H5T_STR_NULLPAD), file, "set string padding");
+  return type;
+}
+
+/** The type of one column in memory (native) or in the file (little-endian). */
+Handle column_type(ColumnType type, bool in_file, const std::string& file) {
+  hid_t base = H5I_INVALID_HID;
+  switch (type) {
+    case ColumnType::kU8: base = in_file ? H5T_STD_U8LE : H5T_NATIVE_UINT8; break;
+    case ColumnType::kU32: base = in_file ? H5T_STD_U32LE : H5T_NATIVE_UINT32; break;
+    case ColumnType::kU64: base = in_file ? H5T_STD_U64LE : H5T_NATIVE_UINT64; break;
+    case ColumnType::kI64: base = in_file ? H5T_STD_I64LE : H5T_NATIVE_INT64; break;
+    case ColumnType::kF64: base = in_file ? H5T_IEEE_F64LE : H5T_NATIVE_DOUBLE; break;
+    case ColumnType::kName: return fixed_string_type(kNameLength, file);
+  }
+  return Handle(H5Tcopy(base), H5Tclose, file, "copy a column type");
+}
+
+/** The record struct exactly as laid out in memory (padding included, HOFFSET offsets). */
+Handle memory_row_type(const TableSpec& table, const std::string& file) {
+  Handle row(H5Tcreate(H5T_COMPOUND, table.row_size_bytes), H5Tclose, file, "create a compound type");
+  for (const Column& column : table.columns) {
+    const Handle type = column_type(column.type, /*in_file=*/false, file);
+    check(H5Tinsert(row.get(), column.name, column.offset_bytes, type.get()), file,
+          std::string("add column ") + column.name + " to " + table.path);
+  }
+  return row;
+}
+
+/** The row as stored: little-endian and packed. Packing drops the struct's padding bytes,
+ * whose contents are unspecified and would otherwise make same-rows files differ. */
+Handle file_row_type(const TableSpec& table, const std::string& file) {
+  std::vector<Handle> types;
+  std::size_t packed_size_bytes = 0;
+  for (const Column& column : table.columns) {
+    types.push_back(column_type(column.type, /*in_file=*/true, file));
+    packed_size_bytes += H5Tget_size(types.back().get());
+  }
+  Handle row(H5Tcreate(H5T_COMPOUND, packed_size_bytes), H5Tclose, file, "create a compound type");
+  std::size_t offset_bytes = 0;
+  for (std::size_t i = 0; i < table.columns.size(); ++i) {
+    check(H5Tinsert(row.get(), table.columns[i].name, offset_bytes, types[i].get()), file,
+          std::string("add column ") + table.columns[i].name + " to " + table.path);
+    offset_bytes += H5Tget_size(types[i].get());
+  }
+  return row;
+}
+
+/** Largest power of two <= max_rows whose chunk fits kMaxChunkBytes (at least 1 row). */
+hsize_t chunk_rows_for(std::size_t file_row_bytes, hsize_t max_rows) {
+  hsize_t rows = 1;
+  while (rows * 2 <= max_rows && rows * 2 * file_row_bytes <= kMaxChunkBytes) rows *= 2;
+  return rows;
+}
+
+std::string with_currency(std::string unit, const std::string& currency) {
+  const std::string name = currency.empty() ? "currency" : currency;
+  for (auto at = unit.find(kCurrencyMarker); at != std::string::npos;
+       at = unit.find(kCurrencyMarker, at + name.size()))
+    unit.replace(at, kCurrencyMarker.size(), name);
+  return unit;
+}
+
+// ---------------------------------------------------------------------------
+// Attributes. Strings are variable-length UTF-8 (h5py reads them as str): a fixed-length
+// attribute must fit one object header message (64 KiB), which a scenario's YAML may not.
+
+/** The variable-length UTF-8 string type. */
+Handle string_type(const std::string& file) {
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose, file, "copy the string type");
+  check(H5Tset_size(type.get(), H5T_VARIABLE), file, "make a variable-length string type");
+  check(H5Tset_cset(type.get(), H5T_CSET_UTF8), file, "set string encoding");
+  return type;
+}
+
+void write_string_attribute(hid_t object, const char* name, const std::string& value,
+                            const std::string& file) {
+  const Handle type = string_type(file);
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose, file, "create a scalar dataspace");
+  Handle attribute(H5Acreate2(object, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                   H5Aclose, file, std::string("create attribute ") + name);
+  const char* text = value.c_str();
+  check(H5Awrite(attribute.get(), type.get(), &text), file, std::string("write attribute ") + name);
+}
+
+/** A 1-D array of strings. */
+void write_string_array_attribute(hid_t object, const char* name,
+                                  const std::vector<std::string>& values, const std::string& file) {
+  std::vector<const char*> texts;
+  for (const auto& value : values) texts.push_back(value.c_str());
+  const Handle type = string_type(file);
+  const hsize_t count = values.size();
+  Handle space(H5Screate_simple(1, &count, nullptr), H5Sclose, file, "create a dataspace");
+  Handle attribute(H5Acreate2(object, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                   H5Aclose, file, std::string("create attribute ") + name);
+  check(H5Awrite(attribute.get(), type.get(), texts.data()), file, std::string("write attribute ") + name);
+}
+
+void write_number_attribute(hid_t object, const char* name, hid_t file_type, hid_t memory_type,
+                            const void* value, const std::string& file) {
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose, file, "create a scalar dataspace");
+  Handle attribute(H5Acreate2(object, name, file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                   H5Aclose, file, std::string("create attribute ") + name);
+  check(H5Awrite(attribute.get(), memory_type, value), file, std::string("write attribute ") + name);
+}
+
+void write_u64_attribute(hid_t object, const char* name, std::uint64_t value, const std::string& file) {
+  write_number_attribute(object, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &value, file);
+}
+void write_u32_attribute(hid_t object, const char* name, std::uint32_t value, const std::string& file) {
+  write_number_attribute(object, name, H5T_STD_U32LE, H5T_NATIVE_UINT32, &value, file);
+}
+void write_f64_attribute(hid_t object, const char* name, double value, const std::string& file) {
+  write_number_attribute(object, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value, file);
+}
+
+/** Identifies the file as an ebsim trace; bump the version when the layout changes. */
+constexpr const char* kTraceFormatName = "ebsim-trace";
+constexpr std::uint32_t kTraceFormatVersion = 1;
+
+void write_run_metadata(hid_t root, const RunMetadata& m, const std::string& file) {
+  write_string_attribute(root, "format", kTraceFormatName, file);
+  write_u32_attribute(root, "format_version", kTraceFormatVersion, file);
+  write_string_attribute(root, "ebsim_version", m.ebsim_version, file);
+  write_string_attribute(root, "scenario_name", m.scenario_name, file);
+  write_string_attribute(root, "scenario_file", m.scenario_file, file);
+  write_string_attribute(root, "scenario_yaml", m.scenario_yaml, file);
+  write_u64_attribute(root, "seed", m.seed, file);
+  write_string_attribute(root, "market_design", m.market_design, file);
+  write_string_attribute(root, "clearing_rule", m.clearing_rule, file);
+  write_string_attribute(root, "network_model", m.network_model, file);
+  write_string_attribute(root, "currency", m.currency, file);
+  write_string_attribute(root, "start_iso", m.start_iso, file);
+  write_f64_attribute(root, "interval_s", m.interval_s, file);
+  write_u32_attribute(root, "interval_count", m.interval_count, file);
+  write_u64_attribute(root, "participant_count", m.participant_count, file);
+  write_f64_attribute(root, "simulated_end_s", m.simulated_end_s, file);
+  write_u64_attribute(root, "events", m.events, file);
+}
+
+/** Zero the bytes after a name's first NUL: they are stored, so they must not vary. */
+void clear_after_terminator(char (&name)[kNameLength]) {
+  const std::size_t length = strnlen(name, kNameLength);
+  std::memset(name + length, 0, kNameLength - length);
+}
+
+// ---------------------------------------------------------------------------
+
+/** One extendible compound dataset with an in-memory block of pending rows. Each full
+ * block is exactly one chunk, so every chunk is compressed and written once. */
+class Table {
+ public:
+  Table(hid_t file_id, TableSpec spec, const std::string& file) : spec_(std::move(spec)), file_(file) {
+    memory_type_ = memory_row_type(spec_, file_);
+    file_type_ = file_row_type(spec_, file_);
+    const std::size_t file_row_bytes = H5Tget_size(file_type_.get());
+    chunk_rows_ = chunk_rows_for(file_row_bytes, spec_.max_chunk_rows);
+    dataset_ = create_dataset(file_id, file_row_bytes);
+    pending_.reserve(chunk_rows_ * spec_.row_size_bytes);
+  }
+
+  void append(const void* row) {
+    const auto* bytes = static_cast<const unsigned char*>(row);
+    pending_.insert(pending_.end(), bytes, bytes + spec_.row_size_bytes);
+    if (pending_rows() == chunk_rows_) flush();
+  }
+
+  /** Extend the dataset by the pending rows and write them as one hyperslab. */
+  void flush() {
+    const hsize_t count = pending_rows();
+    if (count == 0) return;
+    const hsize_t start = rows_written_;
+    const hsize_t new_rows = rows_written_ + count;
+    check(H5Dset_extent(dataset_.get(), &new_rows), file_, std::string("extend ") + spec_.path);
+    Handle file_space(H5Dget_space(dataset_.get()), H5Sclose, file_, "get a dataspace");
+    check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &start, nullptr, &count, nullptr),
+          file_, "select rows");
+    Handle memory_space(H5Screate_simple(1, &count, nullptr), H5Sclose, file_, "create a dataspace");
+    check(H5Dwrite(dataset_.get(), memory_type_.get(), memory_space.get(), file_space.get(),
+                   H5P_DEFAULT, pending_.data()),
+          file_, std::string("write rows to ") + spec_.path);
+    rows_written_ = new_rows;
+    pending_.clear();
+  }
+
+  /** `units` (one string per column, in column order) and `description`. */
+  void write_attributes(const std::string& currency) {
+    std::vector<std::string> units;
+    for (const Column& column : spec_.columns) units.push_back(with_currency(column.unit, currency));
+    write_string_array_attribute(dataset_.get(), "units", units, file_);
+    write_string_attribute(dataset_.get(), "description", spec_.description, file_);
+  }
+
+  void close() {
+    if (!dataset_.close()) fail(file_, std::string("close ") + spec_.path);
+    memory_type_.close();
+    file_type_.close();
+  }
+
+ private:
+  hsize_t pending_rows() const { return pending_.size() / spec_.row_size_bytes; }
+
+  Handle create_dataset(hid_t file_id, std::size_t file_row_bytes) {
+    const hsize_t initial_rows = 0, max_rows = H5S_UNLIMITED;
+    Handle space(H5Screate_simple(1, &initial_rows, &max_rows), H5Sclose, file_, "create a dataspace");
+    Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, file_, "create a property list");
+    check(H5Pset_obj_track_times(dcpl.get(), 0), file_, "disable time tracking");
+    check(H5Pset_chunk(dcpl.get(), 1, &chunk_rows_), file_, "set the chunk size");
+    check(H5Pset_shuffle(dcpl.get()), file_, "enable shuffle");
+    check(H5Pset_deflate(dcpl.get(), 1), file_, "enable deflate");
+    // An explicit all-zero fill value: the unwritten tail of the last chunk is then
+    // defined bytes (the same in every run), never whatever the chunk buffer held.
+    const std::vector<unsigned char> zero_row(file_row_bytes, 0);
+    check(H5Pset_fill_value(dcpl.get(), file_type_.get(), zero_row.data()), file_, "set the fill value");
+    return Handle(H5Dcreate2(file_id, spec_.path, file_type_.get(), space.get(), H5P_DEFAULT, dcpl.get(),
+                             H5P_DEFAULT),
+                  H5Dclose, file_, std::string("create dataset ") + spec_.path);
+  }
+
+  TableSpec spec_;
+  std::string file_;
+  Handle memory_type_, file_type_, dataset_;
+  hsize_t chunk_rows_ = 1;
+  hsize_t rows_written_ = 0;
+  std::vector<unsigned char> pending_;  // rows in memory layout, at most one chunk
+};
+
+Handle create_file(const std::string& partial_path) {
+  // Silence HDF5's automatic printing of its error stack; failures become exceptions.
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose, partial_path, "create a property list");
+  // The file creation list also creates the root group: no timestamps there either.
+  check(H5Pset_obj_track_times(fcpl.get(), 0), partial_path, "disable time tracking");
+  Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, partial_path, "create a property list");
+  // Strong close: H5Fclose really closes the file (and fails loudly) before the rename.
+  check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), partial_path, "set the close degree");
+  return Handle(H5Fcreate(partial_path.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()), H5Fclose,
+                partial_path, "create the file");
+}
+
+/** Tables in creation order, which fixes the file's layout. */
+enum TableIndex : std::size_t { kGroups, kParticipants, kOrders, kTrades, kIntervals, kSettlement, kMessages };
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+
+struct TraceWriter::Impl {
+  std::string final_path;
+  std::string partial_path;
+  Handle file;
+  std::vector<Table> tables;  // indexed by TableIndex
+  bool committed = false;
+
+  explicit Impl(const std::string& path) : final_path(path), partial_path(path + ".partial") {
+    file = create_file(partial_path);
+    tables.reserve(kMessages + 1);
+    for (auto spec : {group_table, participant_table, order_table, trade_table, interval_table,
+                      settlement_table, message_table})
+      tables.emplace_back(file.get(), spec(), partial_path);
+  }
+
+  /** The table to append to; adding rows after commit() is a caller bug. */
+  Table& table(TableIndex index) {
+    if (committed) throw std::logic_error("TraceWriter: add() after commit() for " + final_path);
+    return tables[index];
+  }
+};
+
+TraceWriter::TraceWriter(const std::string& path) {
+  try {
+    impl_ = std::make_unique<Impl>(path);
+  } catch (...) {
+    // A constructor that throws runs no destructor: remove what was created here.
+    std::remove((path + ".partial").c_str());
+    throw;
+  }
+}
+
+TraceWriter::~TraceWriter() {
+  if (impl_ == nullptr || impl_->committed) return;
+  impl_->tables.clear();  // closes the datasets
+  impl_->file.close();
+  std::remove(impl_->partial_path.c_str());
+}
+
+void TraceWriter::add(const GroupRecord& row) {
+  GroupRecord copy = row;
+  clear_after_terminator(copy.name);
+  impl_->table(kGroups).append(&copy);
+}
+void TraceWriter::add(const ParticipantRecord& row) { impl_->table(kParticipants).append(&row); }
+void TraceWriter::add(const OrderRecord& row) { impl_->table(kOrders).append(&row); }
+void TraceWriter::add(const TradeRecord& row) { impl_->table(kTrades).append(&row); }
+void TraceWriter::add(const IntervalRecord& row) { impl_->table(kIntervals).append(&row); }
+void TraceWriter::add(const SettlementRecord& row) { impl_->table(kSettlement).append(&row); }
+void TraceWriter::add(const MessageStatRecord& row) {
+  MessageStatRecord copy = row;
+  clear_after_terminator(copy.type);
+  impl_->table(kMessages).append(&copy);
+}
+
+void TraceWriter::commit(const RunMetadata& metadata) {
+  Impl& impl = *impl_;
+  if (impl.committed) throw std::logic_error("TraceWriter: commit() called twice for " + impl.final_path);
+  for (Table& table : impl.tables) {
+    table.flush();
+    table.write_attributes(metadata.currency);
+    table.close();
+  }
+  write_run_metadata(impl.file.get(), metadata, impl.partial_path);
+  if (!impl.file.close()) fail(impl.partial_path, "close the file");
+  if (std::rename(impl.partial_path.c_str(), impl.final_path.c_str()) != 0) {
+    const int error = errno;
+    throw std::runtime_error("trace " + impl.partial_path + ": cannot rename to " + impl.final_path +
+                             ": " + std::strerror(error));
+  }
+  impl.committed = true;
+}
+
+}  // namespace ebsim::trace

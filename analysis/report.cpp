@@ -1,0 +1,495 @@
+#include "analysis/report.hpp"
+
+#include <hdf5.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstring>
+#include <filesystem>
+#include <initializer_list>
+#include <iomanip>
+#include <limits>
+#include <ostream>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "sim/scenario.hpp"
+#include "sim/trace/records.hpp"
+
+// Reads the layout written by sim/trace/trace_writer.cpp (docs/trace-format.md). Only the
+// columns a summary needs are read, by name: HDF5 converts the stored rows into the small
+// structs below, so extra or reordered columns in a trace do not matter.
+
+namespace ebsim::analysis {
+namespace {
+
+using sim::InputError;
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr std::string_view kTraceFormatName = "ebsim-trace";
+constexpr std::uint32_t kNewestTraceFormatVersion = 1;
+/** Rows read per block when a dataset is not chunked (a chunked one is read chunk-aligned). */
+constexpr hsize_t kDefaultBlockRows = 16384;
+
+/** The current HDF5 error stack's innermost description (then cleared), or "". */
+std::string take_hdf5_error_text() {
+  std::string innermost;
+  H5Ewalk2(
+      H5E_DEFAULT, H5E_WALK_DOWNWARD,
+      [](unsigned, const H5E_error2_t* error, void* data) -> herr_t {
+        if (error->desc != nullptr && *error->desc != '\0') *static_cast<std::string*>(data) = error->desc;
+        return 0;
+      },
+      &innermost);
+  H5Eclear2(H5E_DEFAULT);
+  return innermost;
+}
+
+/** Owns one HDF5 identifier (closed with `closer`); an invalid id is allowed and ignored. */
+class Handle {
+ public:
+  using Closer = herr_t (*)(hid_t);
+  Handle(hid_t id, Closer closer) : id_(id), closer_(closer) {}
+  Handle(Handle&& other) noexcept
+      : id_(std::exchange(other.id_, H5I_INVALID_HID)), closer_(other.closer_) {}
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  Handle& operator=(Handle&&) = delete;
+  ~Handle() {
+    if (id_ >= 0) closer_(id_);
+  }
+  hid_t get() const { return id_; }
+  bool valid() const { return id_ >= 0; }
+
+ private:
+  hid_t id_;
+  Closer closer_;
+};
+
+/** A column the summary reads: its name in the trace and where it goes in a reader struct. */
+struct Field {
+  const char* name;
+  std::size_t offset_bytes;
+  hid_t memory_type;  // not owned: a native HDF5 type or one the caller keeps open
+};
+
+// Reader structs: only the columns the summary uses.
+struct OrderRow {
+  std::uint8_t status;
+  double submitted_s;
+  double result_received_s;
+};
+struct TradeRow {
+  double quantity_kwh;
+  double price_per_kwh;
+};
+struct IntervalRow {
+  std::uint8_t has_price;
+  double clearing_price_per_kwh, declared_welfare, load_kwh, pv_kwh, utility_import_kwh,
+      utility_export_kwh, participants_paid, utility_received, exchange_received,
+      energy_imbalance_kwh, money_imbalance;
+};
+struct MessageRow {
+  char type[trace::kNameLength + 1];  // + 1: HDF5 NUL-terminates on conversion
+  std::uint64_t count;
+  std::uint64_t bytes;
+};
+
+#define EBSIM_FIELD(Row, field, type) \
+  Field { #field, offsetof(Row, field), type }
+
+/** An open trace file; every failure is an InputError naming the file and the object. */
+class TraceReader {
+ public:
+  explicit TraceReader(const std::string& path) : path_(path), file_(open_file(path), H5Fclose) {}
+
+  [[noreturn]] void fail(const std::string& what) const {
+    throw InputError("trace " + path_ + ": " + what);
+  }
+
+  /** A root attribute stored as a (fixed- or variable-length) string. */
+  std::string string_attribute(const char* name) const {
+    const Handle attribute = open_attribute(name);
+    const Handle type(H5Aget_type(attribute.get()), H5Tclose);
+    if (!type.valid() || H5Tget_class(type.get()) != H5T_STRING)
+      fail(std::string("attribute /@") + name + " is not a string");
+    if (H5Tis_variable_str(type.get()) > 0) return read_variable_string(attribute.get(), type.get(), name);
+    std::string value(H5Tget_size(type.get()), '\0');
+    if (H5Aread(attribute.get(), type.get(), value.data()) < 0) fail_reading_attribute(name);
+    value.resize(strnlen(value.data(), value.size()));
+    return value;
+  }
+
+  /** A numeric root attribute, converted to T (uint32, uint64 or double). */
+  template <class T>
+  T number_attribute(const char* name) const {
+    const Handle attribute = open_attribute(name);
+    const Handle type(H5Aget_type(attribute.get()), H5Tclose);
+    const H5T_class_t type_class = type.valid() ? H5Tget_class(type.get()) : H5T_NO_CLASS;
+    const bool want_integer = std::is_integral_v<T>;
+    if (type_class != (want_integer ? H5T_INTEGER : H5T_FLOAT))
+      fail(std::string("attribute /@") + name + " is not " + (want_integer ? "an integer" : "a float"));
+    T value{};
+    const hid_t memory_type = std::is_same_v<T, double>          ? H5T_NATIVE_DOUBLE
+                              : std::is_same_v<T, std::uint32_t> ? H5T_NATIVE_UINT32
+                                                                 : H5T_NATIVE_UINT64;
+    if (H5Aread(attribute.get(), memory_type, &value) < 0) fail_reading_attribute(name);
+    return value;
+  }
+
+  /** Opens a dataset; a missing one is an InputError naming it. */
+  Handle open_dataset(const char* dataset_path) const {
+    if (H5Lexists(file_.get(), dataset_path, H5P_DEFAULT) <= 0)
+      fail(std::string("missing dataset ") + dataset_path);
+    Handle dataset(H5Dopen2(file_.get(), dataset_path, H5P_DEFAULT), H5Dclose);
+    if (!dataset.valid()) fail(std::string(dataset_path) + " is not a dataset");
+    return dataset;
+  }
+
+  /** Calls visit(row) for every row of a 1-D compound dataset, reading chunk-aligned
+   * blocks so memory stays bounded whatever the table's length. */
+  template <class Row, class Visit>
+  void for_each_row(const char* dataset_path, std::initializer_list<Field> fields, Visit visit) const {
+    const Handle dataset = open_dataset(dataset_path);
+    const Handle memory_type = reader_type<Row>(dataset, dataset_path, fields);
+    const Handle file_space(H5Dget_space(dataset.get()), H5Sclose);
+    hsize_t rows = 0;
+    if (!file_space.valid() || H5Sget_simple_extent_ndims(file_space.get()) != 1 ||
+        H5Sget_simple_extent_dims(file_space.get(), &rows, nullptr) < 0)
+      fail(std::string("dataset ") + dataset_path + " is not a 1-D table");
+    const hsize_t block_rows = block_rows_for(dataset);
+    std::vector<Row> block(std::min(rows, block_rows));
+    for (hsize_t start = 0; start < rows; start += block_rows) {
+      const hsize_t count = std::min(block_rows, rows - start);
+      const Handle memory_space(H5Screate_simple(1, &count, nullptr), H5Sclose);
+      if (H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &start, nullptr, &count, nullptr) < 0 ||
+          H5Dread(dataset.get(), memory_type.get(), memory_space.get(), file_space.get(), H5P_DEFAULT,
+                  block.data()) < 0)
+        fail(std::string("cannot read dataset ") + dataset_path + ": " + take_hdf5_error_text());
+      for (hsize_t i = 0; i < count; ++i) visit(block[i]);
+    }
+  }
+
+ private:
+  static hid_t open_file(const std::string& path) {
+    // Silence HDF5's automatic error printing: every failure becomes an InputError.
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(path, error))
+      throw InputError("trace " + path + ": no such file");
+    const htri_t is_hdf5 = H5Fis_hdf5(path.c_str());
+    if (is_hdf5 < 0) throw InputError("trace " + path + ": cannot read: " + take_hdf5_error_text());
+    if (is_hdf5 == 0) throw InputError("trace " + path + ": not an HDF5 file");
+    const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (file < 0) throw InputError("trace " + path + ": cannot open: " + take_hdf5_error_text());
+    return file;
+  }
+
+  Handle open_attribute(const char* name) const {
+    if (H5Aexists(file_.get(), name) <= 0) fail(std::string("missing attribute /@") + name);
+    Handle attribute(H5Aopen(file_.get(), name, H5P_DEFAULT), H5Aclose);
+    if (!attribute.valid()) fail_reading_attribute(name);
+    return attribute;
+  }
+
+  [[noreturn]] void fail_reading_attribute(const char* name) const {
+    fail(std::string("cannot read attribute /@") + name + ": " + take_hdf5_error_text());
+  }
+
+  std::string read_variable_string(hid_t attribute, hid_t type, const char* name) const {
+    char* text = nullptr;
+    const Handle memory_type(H5Tcopy(type), H5Tclose);
+    if (!memory_type.valid() || H5Aread(attribute, memory_type.get(), &text) < 0)
+      fail_reading_attribute(name);
+    std::string value = text != nullptr ? text : "";
+    H5free_memory(text);
+    return value;
+  }
+
+  /** The memory compound type of Row, after checking the dataset has every field. */
+  template <class Row>
+  Handle reader_type(const Handle& dataset, const char* dataset_path,
+                     std::initializer_list<Field> fields) const {
+    const Handle file_type(H5Dget_type(dataset.get()), H5Tclose);
+    if (!file_type.valid() || H5Tget_class(file_type.get()) != H5T_COMPOUND)
+      fail(std::string("dataset ") + dataset_path + " is not a compound table");
+    Handle row(H5Tcreate(H5T_COMPOUND, sizeof(Row)), H5Tclose);
+    for (const Field& field : fields) {
+      if (H5Tget_member_index(file_type.get(), field.name) < 0)
+        fail(std::string("dataset ") + dataset_path + " has no column '" + field.name + "'");
+      if (H5Tinsert(row.get(), field.name, field.offset_bytes, field.memory_type) < 0)
+        fail(std::string("cannot build a reader type for ") + dataset_path);
+    }
+    return row;
+  }
+
+  /** A multiple of the chunk length near kDefaultBlockRows: each chunk is inflated once. */
+  static hsize_t block_rows_for(const Handle& dataset) {
+    const Handle dcpl(H5Dget_create_plist(dataset.get()), H5Pclose);
+    hsize_t chunk_rows = 0;
+    if (!dcpl.valid() || H5Pget_layout(dcpl.get()) != H5D_CHUNKED ||
+        H5Pget_chunk(dcpl.get(), 1, &chunk_rows) != 1 || chunk_rows == 0)
+      return kDefaultBlockRows;
+    return std::max<hsize_t>(1, kDefaultBlockRows / chunk_rows) * chunk_rows;
+  }
+
+  std::string path_;
+  Handle file_;
+};
+
+/** Fixed-length string type for MessageRow::type: NUL-terminated within its buffer. */
+Handle message_type_string() {
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(type.get(), trace::kNameLength + 1);
+  H5Tset_strpad(type.get(), H5T_STR_NULLTERM);
+  return type;
+}
+
+void read_metadata(const TraceReader& trace, RunSummary& s) {
+  if (trace.string_attribute("format") != kTraceFormatName)
+    trace.fail("attribute /@format is not \"" + std::string(kTraceFormatName) + "\"");
+  const auto version = trace.number_attribute<std::uint32_t>("format_version");
+  if (version == 0 || version > kNewestTraceFormatVersion)
+    trace.fail("attribute /@format_version is " + std::to_string(version) + ", this ebsim reads up to " +
+               std::to_string(kNewestTraceFormatVersion));
+  s.scenario_name = trace.string_attribute("scenario_name");
+  s.market_design = trace.string_attribute("market_design");
+  s.clearing_rule = trace.string_attribute("clearing_rule");
+  s.network_model = trace.string_attribute("network_model");
+  s.currency = trace.string_attribute("currency");
+  s.ebsim_version = trace.string_attribute("ebsim_version");
+  s.start_iso = trace.string_attribute("start_iso");
+  s.seed = trace.number_attribute<std::uint64_t>("seed");
+  s.participants = trace.number_attribute<std::uint64_t>("participant_count");
+  s.intervals = trace.number_attribute<std::uint32_t>("interval_count");
+  s.interval_s = trace.number_attribute<double>("interval_s");
+  s.events = trace.number_attribute<std::uint64_t>("events");
+}
+
+/** 1-based nearest rank of the `percent`-th percentile of n sorted values: ceil(percent/100 * n),
+ * in integers so that e.g. p90 of 100 values is exactly the 90th. REQUIRES: n > 0. */
+std::size_t nearest_rank(std::size_t n, std::size_t percent) {
+  return std::max<std::size_t>(1, (percent * n + 99) / 100);
+}
+
+/** The nearest-rank percentile (reorders `values`). REQUIRES: values non-empty. */
+double percentile(std::vector<double>& values, std::size_t percent) {
+  const auto nth = values.begin() + static_cast<std::ptrdiff_t>(nearest_rank(values.size(), percent) - 1);
+  std::nth_element(values.begin(), nth, values.end());
+  return *nth;
+}
+
+void read_orders(const TraceReader& trace, RunSummary& s) {
+  std::vector<double> latencies_s;  // only orders that got a result
+  trace.for_each_row<OrderRow>(
+      "/orders",
+      {EBSIM_FIELD(OrderRow, status, H5T_NATIVE_UINT8), EBSIM_FIELD(OrderRow, submitted_s, H5T_NATIVE_DOUBLE),
+       EBSIM_FIELD(OrderRow, result_received_s, H5T_NATIVE_DOUBLE)},
+      [&](const OrderRow& row) {
+        ++s.orders;
+        if (row.status == 1) ++s.orders_late;  // market::OrderStatus::kLate
+        else if (row.status != 0) ++s.orders_rejected_other;
+        if (row.result_received_s >= 0) latencies_s.push_back(row.result_received_s - row.submitted_s);
+      });
+  if (latencies_s.empty()) {
+    s.latency_p50_s = s.latency_p90_s = s.latency_p99_s = s.latency_max_s = kNaN;
+    return;
+  }
+  s.latency_p50_s = percentile(latencies_s, 50);
+  s.latency_p90_s = percentile(latencies_s, 90);
+  s.latency_p99_s = percentile(latencies_s, 99);
+  s.latency_max_s = *std::max_element(latencies_s.begin(), latencies_s.end());
+}
+
+void read_trades(const TraceReader& trace, RunSummary& s) {
+  double value = 0.0;  // sum of quantity * price, currency
+  trace.for_each_row<TradeRow>(
+      "/trades",
+      {EBSIM_FIELD(TradeRow, quantity_kwh, H5T_NATIVE_DOUBLE),
+       EBSIM_FIELD(TradeRow, price_per_kwh, H5T_NATIVE_DOUBLE)},
+      [&](const TradeRow& row) {
+        ++s.trades;
+        s.local_traded_kwh += row.quantity_kwh;
+        value += row.quantity_kwh * row.price_per_kwh;
+      });
+  s.price_mean_per_kwh = s.local_traded_kwh > 0 ? value / s.local_traded_kwh : kNaN;
+}
+
+void read_intervals(const TraceReader& trace, RunSummary& s) {
+  using R = IntervalRow;
+  const hid_t f64 = H5T_NATIVE_DOUBLE;
+  s.price_min_per_kwh = kNaN;
+  s.price_max_per_kwh = kNaN;
+  trace.for_each_row<R>(
+      "/intervals",
+      {EBSIM_FIELD(R, has_price, H5T_NATIVE_UINT8), EBSIM_FIELD(R, clearing_price_per_kwh, f64),
+       EBSIM_FIELD(R, declared_welfare, f64), EBSIM_FIELD(R, load_kwh, f64), EBSIM_FIELD(R, pv_kwh, f64),
+       EBSIM_FIELD(R, utility_import_kwh, f64), EBSIM_FIELD(R, utility_export_kwh, f64),
+       EBSIM_FIELD(R, participants_paid, f64), EBSIM_FIELD(R, utility_received, f64),
+       EBSIM_FIELD(R, exchange_received, f64), EBSIM_FIELD(R, energy_imbalance_kwh, f64),
+       EBSIM_FIELD(R, money_imbalance, f64)},
+      [&](const R& row) {
+        if (row.has_price != 0) {
+          ++s.intervals_with_price;
+          // fmin/fmax ignore the NaN start value.
+          s.price_min_per_kwh = std::fmin(s.price_min_per_kwh, row.clearing_price_per_kwh);
+          s.price_max_per_kwh = std::fmax(s.price_max_per_kwh, row.clearing_price_per_kwh);
+        }
+        s.declared_welfare += row.declared_welfare;
+        s.load_kwh += row.load_kwh;
+        s.pv_kwh += row.pv_kwh;
+        s.utility_import_kwh += row.utility_import_kwh;
+        s.utility_export_kwh += row.utility_export_kwh;
+        s.participants_paid += row.participants_paid;
+        s.utility_received += row.utility_received;
+        s.exchange_received += row.exchange_received;
+        s.max_energy_imbalance_kwh = std::max(s.max_energy_imbalance_kwh, std::fabs(row.energy_imbalance_kwh));
+        s.max_money_imbalance = std::max(s.max_money_imbalance, std::fabs(row.money_imbalance));
+      });
+}
+
+void read_messages(const TraceReader& trace, RunSummary& s) {
+  const Handle name_type = message_type_string();
+  trace.for_each_row<MessageRow>(
+      "/messages",
+      {EBSIM_FIELD(MessageRow, type, name_type.get()), EBSIM_FIELD(MessageRow, count, H5T_NATIVE_UINT64),
+       EBSIM_FIELD(MessageRow, bytes, H5T_NATIVE_UINT64)},
+      [&](const MessageRow& row) {
+        s.messages.push_back({std::string(row.type, strnlen(row.type, sizeof row.type)), row.count, row.bytes});
+        s.messages_total += row.count;
+        s.bytes_total += row.bytes;
+      });
+}
+
+#undef EBSIM_FIELD
+
+// ---------------------------------------------------------------------------
+// Printing
+
+constexpr int kLabelWidth = 26;
+constexpr int kValueWidth = 16;
+
+/** `value` with `decimals` digits after the point, or "-" when it is NaN (nothing to show). */
+std::string fixed(double value, int decimals) {
+  if (std::isnan(value)) return "-";
+  std::ostringstream text;
+  text << std::fixed << std::setprecision(decimals) << value;
+  return text.str();
+}
+
+std::string scientific(double value) {
+  if (std::isnan(value)) return "-";
+  std::ostringstream text;
+  text << std::scientific << std::setprecision(2) << value;
+  return text.str();
+}
+
+/** Writes labelled rows: numbers right-aligned in one column, followed by their unit. */
+class TablePrinter {
+ public:
+  explicit TablePrinter(std::ostream& out) : out_(out) {}
+
+  void section(std::string_view title) {
+    if (!first_section_) out_ << '\n';
+    first_section_ = false;
+    out_ << title << '\n';
+  }
+  void text(std::string_view label, std::string_view value) {
+    out_ << "  " << std::left << std::setw(kLabelWidth) << label << value << '\n';
+  }
+  void number(std::string_view label, const std::string& value, std::string_view unit = "") {
+    out_ << "  " << std::left << std::setw(kLabelWidth) << label << std::right << std::setw(kValueWidth)
+         << value;
+    if (!unit.empty()) out_ << ' ' << unit;
+    out_ << '\n';
+  }
+
+ private:
+  std::ostream& out_;
+  bool first_section_ = true;
+};
+
+}  // namespace
+
+RunSummary summarize_trace(const std::string& path) {
+  const TraceReader trace(path);
+  RunSummary summary;
+  read_metadata(trace, summary);
+  // A trace has every table, even when empty; /groups, /participants and /settlement are
+  // not summarised but must be there.
+  for (const char* dataset : {"/groups", "/participants", "/settlement"}) trace.open_dataset(dataset);
+  read_orders(trace, summary);
+  read_trades(trace, summary);
+  read_intervals(trace, summary);
+  read_messages(trace, summary);
+  return summary;
+}
+
+void print_summary(std::ostream& out, const RunSummary& s, double wall_time_s) {
+  const std::string currency = s.currency.empty() ? "currency" : s.currency;
+  const std::string per_kwh = currency + "/kWh";
+  TablePrinter table(out);
+
+  table.section("Run");
+  table.text("scenario", s.scenario_name);
+  table.text("market design", s.market_design);
+  table.text("clearing rule", s.clearing_rule);
+  table.text("network model", s.network_model);
+  table.text("start", s.start_iso);
+  table.text("ebsim version", s.ebsim_version);
+  table.number("seed", std::to_string(s.seed));
+  table.number("participants", std::to_string(s.participants));
+  table.number("intervals", std::to_string(s.intervals));
+  table.number("interval length", fixed(s.interval_s, 0), "s");
+  table.number("events", std::to_string(s.events));
+  table.number("wall time", wall_time_s < 0 ? "n/a" : fixed(wall_time_s, 2), wall_time_s < 0 ? "" : "s");
+
+  table.section("Orders");
+  table.number("orders sent", std::to_string(s.orders));
+  table.number("accepted", std::to_string(s.orders - s.orders_late - s.orders_rejected_other));
+  table.number("rejected late", std::to_string(s.orders_late));
+  table.number("rejected other", std::to_string(s.orders_rejected_other));
+  table.number("trades", std::to_string(s.trades));
+
+  table.section("Energy");
+  table.number("load", fixed(s.load_kwh, 3), "kWh");
+  table.number("pv", fixed(s.pv_kwh, 3), "kWh");
+  table.number("traded locally", fixed(s.local_traded_kwh, 3), "kWh");
+  table.number("utility import", fixed(s.utility_import_kwh, 3), "kWh");
+  table.number("utility export", fixed(s.utility_export_kwh, 3), "kWh");
+
+  table.section("Prices");
+  table.number("intervals with price", std::to_string(s.intervals_with_price) + " / " + std::to_string(s.intervals));
+  table.number("mean (volume-weighted)", fixed(s.price_mean_per_kwh, 4), per_kwh);
+  table.number("min clearing", fixed(s.price_min_per_kwh, 4), per_kwh);
+  table.number("max clearing", fixed(s.price_max_per_kwh, 4), per_kwh);
+
+  table.section("Money");
+  table.number("participants paid", fixed(s.participants_paid, 2), currency);
+  table.number("utility received", fixed(s.utility_received, 2), currency);
+  table.number("exchange received", fixed(s.exchange_received, 2), currency);
+  table.number("declared welfare", fixed(s.declared_welfare, 2), currency);
+
+  table.section("Network");
+  table.number("messages", std::to_string(s.messages_total));
+  table.number("bytes", std::to_string(s.bytes_total), "B");
+  for (const MessageTypeSummary& type : s.messages)
+    table.number("  " + type.type, std::to_string(type.count), "msg, " + std::to_string(type.bytes) + " B");
+
+  table.section("Latency (order sent -> result received)");
+  table.number("p50", fixed(s.latency_p50_s, 4), "s");
+  table.number("p90", fixed(s.latency_p90_s, 4), "s");
+  table.number("p99", fixed(s.latency_p99_s, 4), "s");
+  table.number("max", fixed(s.latency_max_s, 4), "s");
+
+  table.section("Invariants (largest per-interval |imbalance|)");
+  table.number("energy", scientific(s.max_energy_imbalance_kwh), "kWh");
+  table.number("money", scientific(s.max_money_imbalance), currency);
+}
+
+}  // namespace ebsim::analysis

@@ -1,0 +1,96 @@
+#include "models/market/settlement.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "models/core/invariant.hpp"
+
+namespace ebsim::market {
+
+IntervalSettlement settle_interval(IntervalIndex k, const std::vector<MeterReading>& meters,
+                                   const std::vector<Trade>& trades, const Tariffs& tariffs) {
+  IntervalSettlement s;
+  s.interval = k;
+  s.lines.resize(meters.size());
+  for (ParticipantId i = 0; i < meters.size(); ++i) {
+    s.lines[i].participant = i;
+    s.lines[i].meter = meters[i];
+  }
+  for (const Trade& t : trades) {
+    SettlementLine& buyer = s.lines.at(t.buyer);
+    SettlementLine& seller = s.lines.at(t.seller);
+    buyer.market_buy_kwh += t.quantity_kwh;
+    buyer.market_payment += t.quantity_kwh * t.price_per_kwh;
+    seller.market_sell_kwh += t.quantity_kwh;
+    seller.market_payment -= t.quantity_kwh * t.price_per_kwh;
+    // The exchange stands between buyer and seller: it receives and pays the same
+    // amount, keeping only the fees from both sides.
+    s.exchange_received += 2.0 * tariffs.exchange_fee_per_kwh * t.quantity_kwh;
+  }
+  for (SettlementLine& line : s.lines) {
+    const MeterReading& m = line.meter;
+    const double residual_kwh = m.load_kwh + m.battery_charge_kwh - m.pv_kwh - m.battery_discharge_kwh;
+    const double need_kwh = std::max(0.0, residual_kwh);
+    const double surplus_kwh = std::max(0.0, -residual_kwh);
+    line.utility_import_kwh = std::max(0.0, need_kwh - line.market_buy_kwh);
+    line.utility_export_kwh = std::max(0.0, surplus_kwh - line.market_sell_kwh);
+    line.energy_imbalance_kwh = (m.pv_kwh + m.battery_discharge_kwh + line.utility_import_kwh + line.market_buy_kwh) -
+                                (m.load_kwh + m.battery_charge_kwh + line.utility_export_kwh + line.market_sell_kwh);
+    line.fee_payment = tariffs.exchange_fee_per_kwh * (line.market_buy_kwh + line.market_sell_kwh);
+    line.utility_payment =
+        line.utility_import_kwh * tariffs.retail_per_kwh - line.utility_export_kwh * tariffs.feed_in_per_kwh;
+    line.total_payment = line.market_payment + line.fee_payment + line.utility_payment;
+
+    s.total_meter.load_kwh += m.load_kwh;
+    s.total_meter.pv_kwh += m.pv_kwh;
+    s.total_meter.battery_charge_kwh += m.battery_charge_kwh;
+    s.total_meter.battery_discharge_kwh += m.battery_discharge_kwh;
+    s.total_meter.soc_end_kwh += m.soc_end_kwh;
+    s.utility_import_kwh += line.utility_import_kwh;
+    s.utility_export_kwh += line.utility_export_kwh;
+    s.market_buy_kwh += line.market_buy_kwh;
+    s.market_sell_kwh += line.market_sell_kwh;
+    s.participants_paid += line.total_payment;
+  }
+  s.utility_received = s.utility_import_kwh * tariffs.retail_per_kwh - s.utility_export_kwh * tariffs.feed_in_per_kwh;
+  // Local trades move energy between participants: they cancel in the total only if
+  // every kWh bought was sold, which the balance below therefore also checks.
+  s.energy_imbalance_kwh = (s.total_meter.pv_kwh + s.total_meter.battery_discharge_kwh + s.utility_import_kwh +
+                            s.market_buy_kwh) -
+                           (s.total_meter.load_kwh + s.total_meter.battery_charge_kwh + s.utility_export_kwh +
+                            s.market_sell_kwh) +
+                           (s.market_sell_kwh - s.market_buy_kwh);
+  s.money_imbalance = s.participants_paid - s.utility_received - s.exchange_received;
+  return s;
+}
+
+void check_conservation(const IntervalSettlement& s, const std::string& label) {
+  // Relative tolerance: rounding in sums of many doubles grows with the totals.
+  const double energy_scale = 1.0 + s.total_meter.load_kwh + s.total_meter.pv_kwh + s.market_buy_kwh;
+  const double energy_tol = 1e-9 * energy_scale;
+  std::ostringstream msg;
+  msg.precision(12);
+  for (const SettlementLine& line : s.lines) {
+    if (std::abs(line.energy_imbalance_kwh) > energy_tol || !std::isfinite(line.energy_imbalance_kwh)) {
+      msg << label << ": energy balance violated at participant " << line.participant << ": sources - uses = "
+          << line.energy_imbalance_kwh << " kWh";
+      throw InvariantViolation(msg.str());
+    }
+  }
+  if (std::abs(s.energy_imbalance_kwh) > energy_tol || std::abs(s.market_buy_kwh - s.market_sell_kwh) > energy_tol) {
+    msg << label << ": total energy balance violated: sources - uses = " << s.energy_imbalance_kwh
+        << " kWh, local purchases - local sales = " << (s.market_buy_kwh - s.market_sell_kwh) << " kWh";
+    throw InvariantViolation(msg.str());
+  }
+  const double money_scale = 1.0 + std::abs(s.participants_paid) + std::abs(s.utility_received) +
+                             std::abs(s.exchange_received) + s.market_buy_kwh;
+  if (std::abs(s.money_imbalance) > 1e-9 * money_scale || !std::isfinite(s.money_imbalance)) {
+    msg << label << ": money balance violated: participants paid " << s.participants_paid << ", utility received "
+        << s.utility_received << ", exchange received " << s.exchange_received << " (imbalance " << s.money_imbalance
+        << ")";
+    throw InvariantViolation(msg.str());
+  }
+}
+
+}  // namespace ebsim::market

@@ -1,0 +1,33 @@
+#pragma once
+/** The SimGrid platform, built in code from the scenario (no XML).
+ *
+ * Centralized design: a star. Every participant host has its own access link
+ * (scenario latency and bandwidth); the exchange reaches the star's centre over
+ * its own access link and the shared backbone. A message from participant i to the
+ * exchange crosses access_i, the backbone and the exchange link, sharing bandwidth
+ * max-min fairly with the other flows on each (CM02), so contention is modelled.
+ */
+#include <string>
+#include <vector>
+
+#include <simgrid/s4u.hpp>
+
+#include "sim/scenario.hpp"
+
+namespace ebsim::sim {
+
+struct Platform {
+  simgrid::s4u::Host* control = nullptr;   // runs the runtime's actors; never carries traffic
+  simgrid::s4u::Host* exchange = nullptr;
+  std::vector<simgrid::s4u::Host*> participants;  // index = participant id
+  std::string network_model;
+};
+
+/** Set the engine options a run depends on (network model, actor contexts). Call before
+ * build_platform and before any actor exists. */
+void configure_engine(const Scenario& scenario);
+
+/** Create hosts, links and routes for the scenario. */
+Platform build_platform(const Scenario& scenario);
+
+}  // namespace ebsim::sim

@@ -1,0 +1,213 @@
+#include "sim/runtime.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+#include "models/core/units.hpp"
+
+namespace sg4 = simgrid::s4u;
+
+namespace ebsim::sim {
+
+namespace {
+constexpr double kForever = std::numeric_limits<double>::infinity();
+}
+
+/** Progress bar on stderr: shown once a run has taken a second of wall time. */
+struct Runtime::Progress {
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point start = Clock::now();
+  Clock::time_point last_print = start;
+  bool printed = false;
+
+  void update(double sim_now_s, double sim_end_s, std::uint64_t events, bool final) {
+    const auto now = Clock::now();
+    const double wall_s = std::chrono::duration<double>(now - start).count();
+    if (!final && (wall_s < 1.0 || std::chrono::duration<double>(now - last_print).count() < 0.25)) return;
+    if (final && !printed) return;
+    last_print = now;
+    printed = true;
+    const double fraction = sim_end_s > 0 ? std::min(1.0, sim_now_s / sim_end_s) : 1.0;
+    const int width = 24;
+    const int filled = static_cast<int>(fraction * width);
+    std::fprintf(stderr, "\r[%.*s%*s] %3.0f%%  simulated %s of %s  wall %.1f s  %.0fk events/s ", filled,
+                 "########################", width - filled, "", 100 * fraction,
+                 units::format_duration(sim_now_s).c_str(), units::format_duration(sim_end_s).c_str(), wall_s,
+                 wall_s > 0 ? events / wall_s / 1000 : 0.0);
+    if (final) std::fprintf(stderr, "\n");
+    std::fflush(stderr);
+  }
+};
+
+/** The NodeContext handed to a node for the duration of one event. */
+class Runtime::Context final : public NodeContext {
+ public:
+  Context(Runtime& runtime, NodeId self) : runtime_(runtime), self_(self) {}
+  ~Context() override {
+    // CPU work not followed by a send still occupies the host.
+    if (pending_flops_ > 0) runtime_.submit(Job{self_, pending_flops_, false, {}});
+  }
+  double now_s() const override { return sg4::Engine::get_clock(); }
+  NodeId self() const override { return self_; }
+  void send(NodeId to, Message msg) override {
+    msg.from = self_;
+    msg.to = to;
+    msg.sent_s = now_s();
+    runtime_.submit(Job{self_, pending_flops_, true, std::move(msg)});
+    pending_flops_ = 0;
+  }
+  TimerId start_timer(double delay_s, std::uint64_t tag) override { return runtime_.add_timer(self_, delay_s, tag); }
+  void compute(double flops) override { pending_flops_ += flops; }
+  Rng& rng() override { return runtime_.nodes_[self_].rng; }
+
+ private:
+  Runtime& runtime_;
+  NodeId self_;
+  double pending_flops_ = 0.0;
+};
+
+Runtime::Runtime(RuntimeOptions options, sg4::Host* control_host)
+    : options_(options), control_host_(control_host), timer_mutex_(sg4::Mutex::create()),
+      timer_cv_(sg4::ConditionVariable::create()) {
+  if (options_.progress) progress_ = std::make_unique<Progress>();
+}
+
+Runtime::~Runtime() = default;
+
+NodeId Runtime::add_node(std::unique_ptr<Node> node, sg4::Host* host, const std::string& stream_name,
+                         std::uint64_t stream_index) {
+  nodes_.push_back(NodeSlot{std::move(node), host, Rng(options_.seed, stream_name, stream_index), {}, 0});
+  return static_cast<NodeId>(nodes_.size() - 1);
+}
+
+template <typename Handler>
+void Runtime::dispatch(NodeId id, Handler&& handler) {
+  if (failure_) return;
+  ++events_;
+  try {
+    Context ctx(*this, id);
+    handler(*nodes_[id].node, ctx);
+  } catch (const std::exception& e) {
+    failure_ = e.what();
+    timer_cv_->notify_all();  // let the timer actor see the failure and end the run
+  }
+  if (progress_ && (events_ & 1023) == 0) note_progress();
+}
+
+void Runtime::note_progress() {
+  progress_->update(sg4::Engine::get_clock(), options_.progress_end_s, events_, false);
+}
+
+TimerId Runtime::add_timer(NodeId node, double delay_s, std::uint64_t tag) {
+  const TimerId id = ++timer_seq_;
+  const double at_s = sg4::Engine::get_clock() + std::max(0.0, delay_s);
+  timers_.push(TimerEntry{at_s, id, node, id, tag});
+  if (timer_wait_until_s_ >= 0 && at_s < timer_wait_until_s_) timer_cv_->notify_all();
+  return id;
+}
+
+void Runtime::submit(Job job) {
+  ++jobs_in_flight_;
+  NodeSlot& slot = nodes_[job.from];
+  if (slot.sending >= options_.max_parallel_sends) {
+    slot.waiting.push_back(std::move(job));
+    return;
+  }
+  ++slot.sending;
+  hand_to_courier(std::move(job));
+}
+
+void Runtime::hand_to_courier(Job job) {
+  std::size_t index;
+  if (!idle_couriers_.empty()) {
+    index = idle_couriers_.back();
+    idle_couriers_.pop_back();
+  } else {
+    index = couriers_.size();
+    auto courier = std::make_unique<Courier>();
+    courier->mutex = sg4::Mutex::create();
+    courier->cv = sg4::ConditionVariable::create();
+    couriers_.push_back(std::move(courier));
+    // Daemons: they wait forever for work and must not keep the simulation alive.
+    sg4::Actor::create("courier-" + std::to_string(index), control_host_, [this, index] { courier_loop(index); })
+        ->daemonize();
+  }
+  couriers_[index]->job = std::move(job);
+  couriers_[index]->cv->notify_one();
+}
+
+void Runtime::courier_loop(std::size_t index) {
+  Courier& courier = *couriers_[index];
+  std::unique_lock lock(*courier.mutex);
+  while (true) {
+    while (!courier.job) courier.cv->wait(lock);
+    Job job = std::move(*courier.job);
+    courier.job.reset();
+    carry(job);
+    job_done(job.from, index);
+  }
+}
+
+void Runtime::carry(Job& job) {
+  sg4::Host* from_host = nodes_[job.from].host;
+  if (job.flops > 0) sg4::this_actor::exec_init(job.flops)->set_host(from_host)->wait();
+  if (!job.carries_message) return;
+  Message& msg = job.msg;
+  sg4::Host* to_host = nodes_[msg.to].host;
+  if (to_host != from_host) sg4::Comm::sendto(from_host, to_host, static_cast<std::uint64_t>(std::ceil(msg.size_bytes)));
+  MessageStats& stats = stats_[static_cast<int>(msg.type)];
+  const double transfer_s = sg4::Engine::get_clock() - msg.sent_s;
+  ++stats.count;
+  stats.bytes += static_cast<std::uint64_t>(std::ceil(msg.size_bytes));
+  stats.transfer_sum_s += transfer_s;
+  stats.transfer_max_s = std::max(stats.transfer_max_s, transfer_s);
+  dispatch(msg.to, [&msg](Node& node, NodeContext& ctx) { node.on_message(ctx, msg); });
+}
+
+void Runtime::job_done(NodeId from, std::size_t courier_index) {
+  --jobs_in_flight_;
+  NodeSlot& slot = nodes_[from];
+  if (!slot.waiting.empty()) {
+    // Keep this sender's pipe full: its next queued message goes out on this courier.
+    couriers_[courier_index]->job = std::move(slot.waiting.front());
+    slot.waiting.pop_front();
+  } else {
+    --slot.sending;
+    idle_couriers_.push_back(courier_index);
+  }
+  if (jobs_in_flight_ == 0 && timer_wait_until_s_ >= 0) timer_cv_->notify_all();
+}
+
+void Runtime::timer_loop() {
+  std::unique_lock lock(*timer_mutex_);
+  for (NodeId id = 0; id < nodes_.size(); ++id)
+    dispatch(id, [](Node& node, NodeContext& ctx) { node.on_start(ctx); });
+  while (!failure_) {
+    if (timers_.empty()) {
+      if (jobs_in_flight_ == 0) break;  // nothing scheduled, nothing on the wire: done
+      timer_wait_until_s_ = kForever;
+      timer_cv_->wait(lock);
+      timer_wait_until_s_ = -1;
+      continue;
+    }
+    const TimerEntry next = timers_.top();
+    if (next.at_s > sg4::Engine::get_clock()) {
+      timer_wait_until_s_ = next.at_s;
+      timer_cv_->wait_until(lock, next.at_s);
+      timer_wait_until_s_ = -1;
+      continue;
+    }
+    timers_.pop();
+    dispatch(next.node, [&next](Node& node, NodeContext& ctx) { node.on_timer(ctx, next.id, next.tag); });
+  }
+}
+
+void Runtime::run() {
+  sg4::Actor::create("timers", control_host_, [this] { timer_loop(); });
+  sg4::Engine::get_instance()->run();
+  if (progress_) progress_->update(sg4::Engine::get_clock(), options_.progress_end_s, events_, true);
+}
+
+}  // namespace ebsim::sim

@@ -1,0 +1,125 @@
+#pragma once
+/** Hosts models' event-driven nodes on a few SimGrid actors.
+ *
+ * Nodes are not actors. A single timer actor fires node timers in (time, sequence)
+ * order; a pool of courier actors carries messages: each courier takes one send,
+ * charges any CPU work on the sender's host, moves the bytes host to host with
+ * `Comm::sendto` over the modelled links, then runs the receiver's handler. So the
+ * number of actors grows with the number of messages in flight, not with the number
+ * of participants, and no mailbox ever holds an N-to-1 burst (SIMGRID-NOTES: such
+ * bursts cost O(N) per message). Each node has at most `max_parallel_sends` messages
+ * on the wire at once (like a server's connection pool); the rest wait in its queue,
+ * in order.
+ */
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <queue>
+#include <string>
+#include <vector>
+
+#include <simgrid/s4u.hpp>
+
+#include "models/core/node.hpp"
+
+namespace ebsim::sim {
+
+struct RuntimeOptions {
+  std::uint64_t seed = 1;
+  std::size_t max_parallel_sends = 16;  // per node
+  bool progress = false;                 // progress bar on stderr (after 1 s of wall time)
+  double progress_end_s = 0.0;           // simulated time the bar counts to
+};
+
+/** Traffic of one message type. */
+struct MessageStats {
+  std::uint64_t count = 0;
+  std::uint64_t bytes = 0;
+  double transfer_sum_s = 0.0;  // send() to delivery, queueing included
+  double transfer_max_s = 0.0;
+};
+
+class Runtime {
+ public:
+  /** `control_host` runs the runtime's own actors (no traffic ever uses it). */
+  Runtime(RuntimeOptions options, simgrid::s4u::Host* control_host);
+  ~Runtime();
+
+  /** Host a node; its random stream is Rng(seed, stream_name, stream_index). */
+  NodeId add_node(std::unique_ptr<Node> node, simgrid::s4u::Host* host, const std::string& stream_name,
+                  std::uint64_t stream_index);
+  Node& node(NodeId id) { return *nodes_[id].node; }
+
+  /** Start every node and run the engine until no timer or message is left (or a handler failed). */
+  void run();
+
+  /** The first exception a handler threw, if any: the run is invalid. */
+  const std::optional<std::string>& failure() const { return failure_; }
+  /** Node events handled (timers fired + messages delivered). */
+  std::uint64_t events() const { return events_; }
+  const std::array<MessageStats, kMessageTypeCount>& message_stats() const { return stats_; }
+  /** Couriers created (peak messages in flight at once). */
+  std::size_t courier_count() const { return couriers_.size(); }
+
+ private:
+  class Context;
+  struct Job {
+    NodeId from = kNoNode;
+    double flops = 0.0;
+    bool carries_message = false;
+    Message msg;
+  };
+  struct NodeSlot {
+    std::unique_ptr<Node> node;
+    simgrid::s4u::Host* host = nullptr;
+    Rng rng;
+    std::deque<Job> waiting;  // beyond max_parallel_sends
+    std::size_t sending = 0;
+  };
+  struct Courier {
+    simgrid::s4u::MutexPtr mutex;
+    simgrid::s4u::ConditionVariablePtr cv;
+    std::optional<Job> job;
+  };
+  struct TimerEntry {
+    double at_s;
+    std::uint64_t seq;
+    NodeId node;
+    TimerId id;
+    std::uint64_t tag;
+    bool operator>(const TimerEntry& o) const { return at_s != o.at_s ? at_s > o.at_s : seq > o.seq; }
+  };
+
+  friend class Context;
+  TimerId add_timer(NodeId node, double delay_s, std::uint64_t tag);
+  void submit(Job job);
+  void hand_to_courier(Job job);
+  void courier_loop(std::size_t index);
+  void timer_loop();
+  void carry(Job& job);
+  void job_done(NodeId from, std::size_t courier_index);
+  template <typename Handler>
+  void dispatch(NodeId id, Handler&& handler);
+  void note_progress();
+
+  RuntimeOptions options_;
+  simgrid::s4u::Host* control_host_;
+  std::vector<NodeSlot> nodes_;
+  std::vector<std::unique_ptr<Courier>> couriers_;
+  std::vector<std::size_t> idle_couriers_;
+  std::priority_queue<TimerEntry, std::vector<TimerEntry>, std::greater<>> timers_;
+  std::uint64_t timer_seq_ = 0;
+  std::size_t jobs_in_flight_ = 0;  // queued or being carried
+  simgrid::s4u::MutexPtr timer_mutex_;
+  simgrid::s4u::ConditionVariablePtr timer_cv_;
+  double timer_wait_until_s_ = -1.0;  // what the timer actor sleeps towards; -1: not waiting
+  std::optional<std::string> failure_;
+  std::uint64_t events_ = 0;
+  std::array<MessageStats, kMessageTypeCount> stats_{};
+  struct Progress;
+  std::unique_ptr<Progress> progress_;
+};
+
+}  // namespace ebsim::sim

@@ -1,0 +1,425 @@
+// The scenario schema: one function per YAML section, each with its table of allowed keys.
+// The format is documented for users in scenarios/README.md; keep the two in step.
+#include "sim/scenario.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+
+#include "models/core/units.hpp"
+#include "models/market/clearing_rule.hpp"
+#include "sim/csv_profile.hpp"
+#include "sim/scenario_text.hpp"
+#include "sim/scenario_yaml.hpp"
+
+namespace ebsim::sim {
+namespace {
+
+using scenario_yaml::MapView;
+using scenario_yaml::Value;
+
+constexpr std::uint64_t kMaxParticipants = 10'000'000;
+
+constexpr std::array<std::string_view, 11> kTopKeys{
+    "name", "description", "seed", "start", "duration", "currency",
+    "site", "market", "utility", "network", "participants"};
+constexpr std::array<std::string_view, 1> kSiteKeys{"latitude"};
+constexpr std::array<std::string_view, 6> kMarketKeys{"design", "clearing", "interval",
+                                                      "gate_closure", "bid_window", "exchange_fee"};
+constexpr std::array<std::string_view, 2> kUtilityKeys{"retail_tariff", "feed_in_tariff"};
+constexpr std::array<std::string_view, 4> kNetworkKeys{"model", "backbone", "exchange", "message_sizes"};
+constexpr std::array<std::string_view, 2> kLinkKeys{"latency", "bandwidth"};
+constexpr std::array<std::string_view, 5> kMessageSizeKeys{"bid", "ack", "result", "result_per_trade",
+                                                           "settlement"};
+constexpr std::array<std::string_view, 8> kGroupKeys{"name", "type",     "count",    "load",
+                                                     "pv",   "battery", "strategy", "network"};
+// Keys of both profile kinds; the ones of the other kind are rejected as "does not apply".
+constexpr std::array<std::string_view, 5> kLoadKeys{"profile", "daily_energy", "noise", "file", "scale"};
+constexpr std::array<std::string_view, 5> kPvKeys{"profile", "peak_power", "noise", "file", "scale"};
+constexpr std::array<std::string_view, 5> kBatteryKeys{"capacity", "power", "efficiency", "initial_soc",
+                                                       "share"};
+constexpr std::array<std::string_view, 3> kStrategyKeys{"type", "price_min", "price_max"};
+
+constexpr std::string_view kNameForm = "a name of letters, digits, '_' and '-'";
+constexpr std::string_view kTimeForm = "an ISO-8601 time with an offset such as \"2026-06-21T00:00:00+02:00\"";
+
+/** What the participant sections need to know from the rest of the scenario. */
+struct GroupContext {
+  std::filesystem::path scenario_dir;  // CSV paths are relative to the scenario file
+  std::int64_t start_unix_s = 0;
+  double interval_s = 0.0;
+  std::uint32_t intervals = 0;
+  UtilitySpec utility;                 // zero-intelligence price defaults
+};
+
+bool is_name(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+}
+
+bool is_currency(std::string_view text) {
+  return text.size() == 3 && std::all_of(text.begin(), text.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
+/** "15min" for messages about a related value; "15min, the default" if it was not written. */
+std::string shown(double seconds, bool written) {
+  return units::format_duration(seconds) + (written ? "" : ", the default");
+}
+
+std::string shown_price(double price_per_kwh, bool written) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%g/kWh", price_per_kwh);
+  return std::string(text) + (written ? "" : ", the default");
+}
+
+// ---- Leaf readers ----------------------------------------------------------------------------
+
+double fraction(const Value& value, std::string_view expected) {
+  const double x = value.number(expected);
+  value.require(x >= 0.0 && x <= 1.0, expected);
+  return x;
+}
+
+/** A share of the group in [0, 1]; the common optional-with-default pattern for numbers. */
+double optional_fraction(const MapView& map, std::string_view key, double fallback) {
+  const auto value = map.find(key);
+  return value ? fraction(*value, "a number in [0, 1]") : fallback;
+}
+
+LinkSpec read_link(const Value& value, LinkSpec link) {
+  const MapView map(value, kLinkKeys);
+  if (auto latency = map.find("latency")) link.latency_s = latency->quantity(units::parse_duration_s);
+  if (auto bandwidth = map.find("bandwidth")) {
+    link.bandwidth_bytes_per_s = bandwidth->quantity(units::parse_rate_bytes_per_s);
+    bandwidth->require(link.bandwidth_bytes_per_s > 0, "a data rate > 0");
+  }
+  return link;
+}
+
+double read_size(const MapView& map, std::string_view key, double fallback, bool may_be_zero) {
+  const auto value = map.find(key);
+  if (!value) return fallback;
+  const double bytes = value->quantity(units::parse_size_bytes);
+  value->require(may_be_zero || bytes > 0, "a data size > 0");
+  return bytes;
+}
+
+// ---- Top-level sections ----------------------------------------------------------------------
+
+SiteSpec read_site(const Value& value) {
+  SiteSpec site;
+  const MapView map(value, kSiteKeys);
+  if (auto latitude = map.find("latitude")) {
+    constexpr std::string_view kExpected = "a latitude in degrees in [-90, 90]";
+    site.latitude_deg = latitude->number(kExpected);
+    latitude->require(site.latitude_deg >= -90 && site.latitude_deg <= 90, kExpected);
+  }
+  return site;
+}
+
+MarketSpec read_market(const Value& value) {
+  MarketSpec market;
+  const MapView map(value, kMarketKeys);
+  if (auto design = map.find("design")) {
+    design->choice({"centralized"});  // consortium and p2p designs are planned
+    market.design = MarketDesign::kCentralized;
+  }
+  if (auto clearing = map.find("clearing")) {
+    market.clearing_rule = clearing->choice(market::ClearingRuleRegistry::instance().names());
+  }
+  const auto interval = map.find("interval");
+  if (interval) {
+    market.interval_s = interval->quantity(units::parse_duration_s);
+    interval->require(market.interval_s > 0, "a duration > 0");
+  }
+  const auto gate_closure = map.find("gate_closure");
+  if (gate_closure) market.gate_closure_s = gate_closure->quantity(units::parse_duration_s);
+  if (market.gate_closure_s >= market.interval_s) {
+    // Point at the value that was written: the other one may be a default.
+    if (gate_closure) {
+      gate_closure->fail("a duration >= 0 and < market.interval (" + shown(market.interval_s, interval.has_value()) + ")");
+    }
+    interval->fail("a duration > market.gate_closure (" + shown(market.gate_closure_s, false) + ")");
+  }
+  if (auto bid_window = map.find("bid_window")) {
+    market.bid_window_s = bid_window->quantity(units::parse_duration_s);
+    bid_window->require(market.bid_window_s > 0, "a duration > 0");
+  }
+  if (auto fee = map.find("exchange_fee")) {
+    market.exchange_fee_per_kwh = fee->quantity(units::parse_price_per_kwh);
+    fee->require(market.exchange_fee_per_kwh >= 0, "a price >= 0");
+  }
+  return market;
+}
+
+UtilitySpec read_utility(const Value& value) {
+  UtilitySpec utility;
+  const MapView map(value, kUtilityKeys);
+  const auto retail = map.find("retail_tariff");
+  if (retail) utility.retail_per_kwh = retail->quantity(units::parse_price_per_kwh);
+  const auto feed_in = map.find("feed_in_tariff");
+  if (feed_in) utility.feed_in_per_kwh = feed_in->quantity(units::parse_price_per_kwh);
+  if (utility.feed_in_per_kwh > utility.retail_per_kwh) {
+    // A feed-in above retail would let anyone buy from the utility and sell back at a profit.
+    if (feed_in) {
+      feed_in->fail("a price <= utility.retail_tariff (" + shown_price(utility.retail_per_kwh, retail.has_value()) + ")");
+    }
+    retail->fail("a price >= utility.feed_in_tariff (" + shown_price(utility.feed_in_per_kwh, false) + ")");
+  }
+  return utility;
+}
+
+NetworkSpec read_network(const Value& value) {
+  NetworkSpec network;
+  const MapView map(value, kNetworkKeys);
+  if (auto model = map.find("model")) network.model = model->choice({"CM02", "LV08"});
+  if (auto backbone = map.find("backbone")) network.backbone = read_link(*backbone, network.backbone);
+  if (auto exchange = map.find("exchange")) network.exchange = read_link(*exchange, network.exchange);
+  if (auto sizes_value = map.find("message_sizes")) {
+    const MapView sizes(*sizes_value, kMessageSizeKeys);
+    MessageSizes& out = network.sizes;
+    out.bid_bytes = read_size(sizes, "bid", out.bid_bytes, false);
+    out.ack_bytes = read_size(sizes, "ack", out.ack_bytes, false);
+    out.result_bytes = read_size(sizes, "result", out.result_bytes, false);
+    out.result_per_trade_bytes = read_size(sizes, "result_per_trade", out.result_per_trade_bytes, true);
+    out.settlement_bytes = read_size(sizes, "settlement", out.settlement_bytes, false);
+  }
+  return network;
+}
+
+// ---- Participant groups ----------------------------------------------------------------------
+
+enum class ProfileRole { kLoad, kPv };
+
+/** Read a CSV profile named under `file`; CSV errors keep their own file:line and say where
+ * in the scenario the CSV was named. */
+std::vector<double> read_csv_power(const Value& file, double scale, const GroupContext& context,
+                                   std::string& resolved_path) {
+  const std::string name = file.text("a path to a CSV file, relative to the scenario file");
+  file.require(!name.empty(), "a path to a CSV file, relative to the scenario file");
+  resolved_path = (context.scenario_dir / name).lexically_normal().string();
+  try {
+    return load_csv_profile_kw(resolved_path, context.start_unix_s, context.interval_s, context.intervals, scale);
+  } catch (const InputError& error) {
+    throw InputError(std::string(error.what()) + " (the CSV named by " + file.key() + " at " + file.where() + ")");
+  }
+}
+
+ProfileSpec read_profile(const Value& value, ProfileRole role, const GroupContext& context) {
+  const bool is_load = role == ProfileRole::kLoad;
+  const MapView map(value, is_load ? std::span<const std::string_view>(kLoadKeys) : kPvKeys);
+  const std::string_view size_key = is_load ? "daily_energy" : "peak_power";
+  ProfileSpec profile;
+  const std::string kind = map.required("profile", "one of synthetic, csv").choice({"synthetic", "csv"});
+  if (kind == "synthetic") {
+    map.reject("file", "profile: synthetic", "profile: csv");
+    map.reject("scale", "profile: synthetic", "profile: csv");
+    profile.kind = ProfileSpec::Kind::kSynthetic;
+    if (is_load) {
+      profile.daily_energy_kwh = map.required(size_key, "an energy such as \"10kWh\"").quantity(units::parse_energy_kwh);
+    } else {
+      profile.peak_power_kw = map.required(size_key, "a power such as \"5kW\"").quantity(units::parse_power_kw);
+    }
+    profile.noise = optional_fraction(map, "noise", is_load ? 0.1 : 0.2);
+    return profile;
+  }
+  map.reject(size_key, "profile: csv", "profile: synthetic");
+  map.reject("noise", "profile: csv", "profile: synthetic");
+  profile.kind = ProfileSpec::Kind::kCsv;
+  double scale = 1.0;
+  if (auto scale_value = map.find("scale")) {
+    scale = scale_value->number("a number > 0");
+    scale_value->require(scale > 0, "a number > 0");
+  }
+  const Value file = map.required("file", "a path to a CSV file, relative to the scenario file");
+  profile.csv_power_kw = read_csv_power(file, scale, context, profile.csv_path);
+  return profile;
+}
+
+BatterySpec read_battery(const Value& value) {
+  BatterySpec battery;
+  const MapView map(value, kBatteryKeys);
+  battery.present = true;
+  const Value capacity = map.required("capacity", "an energy > 0 such as \"13.5kWh\"");
+  battery.capacity_kwh = capacity.quantity(units::parse_energy_kwh);
+  capacity.require(battery.capacity_kwh > 0, "an energy > 0");
+  const Value power = map.required("power", "a power > 0 such as \"5kW\"");
+  battery.power_kw = power.quantity(units::parse_power_kw);
+  power.require(battery.power_kw > 0, "a power > 0");
+  if (auto efficiency = map.find("efficiency")) {
+    battery.efficiency = efficiency->number("a number in (0, 1]");
+    efficiency->require(battery.efficiency > 0 && battery.efficiency <= 1, "a number in (0, 1]");
+  }
+  battery.initial_soc = optional_fraction(map, "initial_soc", battery.initial_soc);
+  battery.share = optional_fraction(map, "share", battery.share);
+  return battery;
+}
+
+StrategySpec read_strategy(const Value& value, const UtilitySpec& utility) {
+  StrategySpec strategy;
+  const MapView map(value, kStrategyKeys);
+  const std::string type =
+      map.required("type", "one of truthful, zero_intelligence").choice({"truthful", "zero_intelligence"});
+  if (type == "truthful") {
+    map.reject("price_min", "type: truthful", "type: zero_intelligence");
+    map.reject("price_max", "type: truthful", "type: zero_intelligence");
+    return strategy;
+  }
+  strategy.kind = StrategySpec::Kind::kZeroIntelligence;
+  // Without limits, agents bid between what the utility pays and what it charges.
+  strategy.price_min_per_kwh = utility.feed_in_per_kwh;
+  strategy.price_max_per_kwh = utility.retail_per_kwh;
+  const auto price_min = map.find("price_min");
+  if (price_min) strategy.price_min_per_kwh = price_min->quantity(units::parse_price_per_kwh);
+  const auto price_max = map.find("price_max");
+  if (price_max) strategy.price_max_per_kwh = price_max->quantity(units::parse_price_per_kwh);
+  if (strategy.price_max_per_kwh < strategy.price_min_per_kwh) {
+    if (price_max) {
+      price_max->fail("a price >= price_min (" + shown_price(strategy.price_min_per_kwh, price_min.has_value()) +
+                      ", the utility feed-in tariff if not given)");
+    }
+    price_min->fail("a price <= price_max (" + shown_price(strategy.price_max_per_kwh, false) +
+                    ": the utility retail tariff)");
+  }
+  return strategy;
+}
+
+/** "participants[<name>]" when the item has a usable name, else "participants[<index>]". */
+std::string group_key(const YAML::Node& item, std::size_t index) {
+  if (item.IsMap()) {
+    for (const auto& pair : item) {
+      if (pair.first.IsScalar() && pair.first.Scalar() == "name" && pair.second.IsScalar() &&
+          is_name(pair.second.Scalar())) {
+        return "participants[" + pair.second.Scalar() + "]";
+      }
+    }
+  }
+  return "participants[" + std::to_string(index) + "]";
+}
+
+ParticipantGroup read_group(const Value& value, const GroupContext& context) {
+  ParticipantGroup group;
+  const MapView map(value, kGroupKeys);
+  const Value name = map.required("name", kNameForm);
+  group.name = name.text(kNameForm);
+  // Names address groups in --set; an all-digit name would read as a list index.
+  const bool only_digits =
+      std::all_of(group.name.begin(), group.name.end(), [](char c) { return c >= '0' && c <= '9'; });
+  name.require(is_name(group.name) && !only_digits,
+               std::string(kNameForm) + ", not only digits");
+
+  const std::string type = map.required("type", "one of prosumer, consumer").choice({"prosumer", "consumer"});
+  group.type = type == "prosumer" ? ParticipantType::kProsumer : ParticipantType::kConsumer;
+  if (group.type == ParticipantType::kConsumer) {
+    map.reject("pv", "type: consumer", "type: prosumer");
+    map.reject("battery", "type: consumer", "type: prosumer");
+  }
+
+  const Value count = map.required("count", "an integer >= 1");
+  const std::int64_t members = count.integer("an integer >= 1");
+  count.require(members >= 1, "an integer >= 1");
+  count.require(static_cast<std::uint64_t>(members) <= kMaxParticipants,
+                "at most " + std::to_string(kMaxParticipants) + " participants");
+  group.count = static_cast<std::uint32_t>(members);
+
+  group.load = read_profile(map.required("load", "a mapping with profile: synthetic or csv"), ProfileRole::kLoad, context);
+  if (auto pv = map.find("pv")) group.pv = read_profile(*pv, ProfileRole::kPv, context);
+  if (auto battery = map.find("battery")) group.battery = read_battery(*battery);
+  if (auto strategy = map.find("strategy")) group.strategy = read_strategy(*strategy, context.utility);
+  group.access = LinkSpec{0.020, 10e6 / 8};  // 20ms, 10Mbps: a household broadband line
+  if (auto network = map.find("network")) group.access = read_link(*network, group.access);
+  return group;
+}
+
+std::vector<ParticipantGroup> read_groups(const Value& value, const GroupContext& context) {
+  constexpr std::string_view kExpected = "a non-empty list of participant groups";
+  if (!value.node().IsSequence() || value.node().size() == 0) value.fail(kExpected);
+  std::vector<ParticipantGroup> groups;
+  std::uint64_t total = 0;
+  const std::vector<YAML::Node> items = scenario_yaml::elements(value.node());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const Value item(value.origin(), items[i], group_key(items[i], i));
+    ParticipantGroup group = read_group(item, context);
+    const MapView map(item, kGroupKeys);
+    for (const ParticipantGroup& earlier : groups) {
+      if (earlier.name == group.name) {
+        map.required("name", "").fail("a name not used by an earlier group");
+      }
+    }
+    total += group.count;
+    if (total > kMaxParticipants) {
+      map.required("count", "").fail("a count that keeps the total over all groups at most " +
+                                     std::to_string(kMaxParticipants) + " (it would be " +
+                                     std::to_string(total) + ")");
+    }
+    groups.push_back(std::move(group));
+  }
+  return groups;
+}
+
+// ---- The whole scenario ----------------------------------------------------------------------
+
+Scenario read_scenario(const Value& root, const std::string& path) {
+  Scenario scenario;
+  const MapView top(root, kTopKeys);
+
+  const Value name = top.required("name", kNameForm);
+  scenario.name = name.text(kNameForm);
+  name.require(is_name(scenario.name), kNameForm);
+  if (auto description = top.find("description")) scenario.description = description->text("a text");
+  if (auto seed = top.find("seed")) scenario.seed = seed->unsigned_integer("an integer >= 0");
+
+  const Value start = top.required("start", kTimeForm);
+  scenario.start_iso = start.text(kTimeForm);
+  const auto start_time = parse_iso8601(scenario.start_iso);
+  if (!start_time) start.fail(kTimeForm);
+  scenario.start_unix_s = start_time->unix_s;
+  scenario.utc_offset_s = start_time->utc_offset_s;
+
+  if (auto currency = top.find("currency")) {
+    scenario.currency = currency->text("a currency code of 3 capital letters such as EUR");
+    currency->require(is_currency(scenario.currency), "a currency code of 3 capital letters such as EUR");
+  }
+  if (auto site = top.find("site")) scenario.site = read_site(*site);
+  if (auto market = top.find("market")) scenario.market = read_market(*market);
+  if (auto utility = top.find("utility")) scenario.utility = read_utility(*utility);
+  if (auto network = top.find("network")) scenario.network = read_network(*network);
+
+  const Value duration = top.required("duration", "a duration such as \"1d\"");
+  scenario.duration_s = duration.quantity(units::parse_duration_s);
+  duration.require(scenario.duration_s > 0, "a duration > 0");
+  const double intervals = scenario.duration_s / scenario.market.interval_s;
+  const bool whole = std::fabs(intervals - std::round(intervals)) <= 1e-9 * intervals;
+  duration.require(whole && intervals <= std::numeric_limits<std::uint32_t>::max(),
+                   "a whole multiple of market.interval (" +
+                       units::format_duration(scenario.market.interval_s) + ")");
+
+  GroupContext context;
+  context.scenario_dir = std::filesystem::path(path).parent_path();
+  context.start_unix_s = scenario.start_unix_s;
+  context.interval_s = scenario.market.interval_s;
+  context.intervals = scenario.interval_count();
+  context.utility = scenario.utility;
+  scenario.groups = read_groups(top.required("participants", "a non-empty list of participant groups"), context);
+  return scenario;
+}
+
+}  // namespace
+
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides,
+                       std::optional<std::uint64_t> seed) {
+  scenario_yaml::Origin origin(path);
+  YAML::Node root = scenario_yaml::parse_scenario_file(path);
+  for (const std::string& text : overrides) scenario_yaml::apply_override(root, text, origin);
+  if (seed) scenario_yaml::apply_seed(root, *seed, origin);
+
+  Scenario scenario = read_scenario(Value(origin, root, ""), path);
+  scenario.source_path = path;
+  scenario.yaml_as_run = scenario_yaml::emit(root);
+  return scenario;
+}
+
+}  // namespace ebsim::sim

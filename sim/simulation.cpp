@@ -1,0 +1,230 @@
+#include "sim/simulation.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <memory>
+
+#include "ebsim_version.hpp"
+#include "models/agents/participant.hpp"
+#include "models/agents/profiles.hpp"
+#include "models/core/civil_time.hpp"
+#include "models/core/invariant.hpp"
+#include "models/market/exchange.hpp"
+#include "sim/platform.hpp"
+#include "sim/runtime.hpp"
+#include "sim/trace/trace_writer.hpp"
+
+namespace ebsim::sim {
+
+namespace {
+
+std::shared_ptr<const agents::BiddingStrategy> make_strategy(const StrategySpec& spec) {
+  switch (spec.kind) {
+    case StrategySpec::Kind::kTruthful: return std::make_shared<agents::TruthfulStrategy>();
+    case StrategySpec::Kind::kZeroIntelligence:
+      return std::make_shared<agents::ZeroIntelligenceStrategy>(spec.price_min_per_kwh, spec.price_max_per_kwh);
+  }
+  throw std::logic_error("unknown strategy kind");
+}
+
+/** Per-interval mean power of one member's profile. */
+std::vector<double> member_profile(const Scenario& sc, const ProfileSpec& spec, bool is_pv, const std::string& stream,
+                                   std::uint64_t member) {
+  const std::int64_t start_local_s = sc.start_unix_s + sc.utc_offset_s;
+  const std::uint32_t n = sc.interval_count();
+  switch (spec.kind) {
+    case ProfileSpec::Kind::kNone: return {};
+    case ProfileSpec::Kind::kCsv: return spec.csv_power_kw;
+    case ProfileSpec::Kind::kSynthetic: {
+      Rng rng(sc.seed, stream, member);
+      if (is_pv) {
+        return agents::synthetic_pv_kw({spec.peak_power_kw, spec.noise, sc.site.latitude_deg}, start_local_s,
+                                       sc.market.interval_s, n, rng);
+      }
+      return agents::synthetic_load_kw({spec.daily_energy_kwh, spec.noise}, start_local_s, sc.market.interval_s, n,
+                                       rng);
+    }
+  }
+  return {};
+}
+
+void copy_name(char (&dst)[trace::kNameLength], const std::string& src) {
+  std::memset(dst, 0, sizeof dst);
+  std::memcpy(dst, src.data(), std::min(src.size(), sizeof dst - 1));
+}
+
+/** Turns model signals into trace rows. */
+void record_settlement(trace::TraceWriter& writer, const Scenario& sc, const market::MarketTiming& timing,
+                       const market::ClearedInterval& c, const market::IntervalSettlement& s) {
+  for (const market::Trade& t : c.result.trades)
+    writer.add(trace::TradeRecord{c.interval, t.buy_order, t.sell_order, t.buyer, t.seller, t.quantity_kwh,
+                                  t.price_per_kwh});
+  for (const market::SettlementLine& l : s.lines) {
+    writer.add(trace::SettlementRecord{c.interval, l.participant, l.meter.load_kwh, l.meter.pv_kwh,
+                                       l.meter.battery_charge_kwh, l.meter.battery_discharge_kwh, l.meter.soc_end_kwh,
+                                       l.market_buy_kwh, l.market_sell_kwh, l.utility_import_kwh, l.utility_export_kwh,
+                                       l.market_payment, l.fee_payment, l.utility_payment, l.total_payment});
+  }
+  trace::IntervalRecord r;
+  r.interval = c.interval;
+  r.delivery_start_s = timing.delivery_start_s(c.interval);
+  r.delivery_start_unix_s = sc.start_unix_s + static_cast<std::int64_t>(std::llround(c.interval * timing.interval_s));
+  r.gate_closure_s = c.gate_closure_s;
+  r.bids = c.bids;
+  r.offers = c.offers;
+  r.rejected_late = c.rejected_late;
+  r.rejected_other = c.rejected_other;
+  r.trades = static_cast<std::uint32_t>(c.result.trades.size());
+  r.has_price = c.result.has_price ? 1 : 0;
+  r.clearing_price_per_kwh = c.result.has_price ? c.result.clearing_price_per_kwh : std::nan("");
+  r.cleared_kwh = c.result.cleared_kwh;
+  r.declared_welfare = c.result.declared_welfare;
+  r.load_kwh = s.total_meter.load_kwh;
+  r.pv_kwh = s.total_meter.pv_kwh;
+  r.battery_charge_kwh = s.total_meter.battery_charge_kwh;
+  r.battery_discharge_kwh = s.total_meter.battery_discharge_kwh;
+  r.utility_import_kwh = s.utility_import_kwh;
+  r.utility_export_kwh = s.utility_export_kwh;
+  r.participants_paid = s.participants_paid;
+  r.utility_received = s.utility_received;
+  r.exchange_received = s.exchange_received;
+  r.energy_imbalance_kwh = s.energy_imbalance_kwh;
+  r.money_imbalance = s.money_imbalance;
+  writer.add(r);
+}
+
+}  // namespace
+
+RunOutcome run_scenario(const Scenario& sc, const RunOptions& options) {
+  const auto wall_start = std::chrono::steady_clock::now();
+  auto rule = market::ClearingRuleRegistry::instance().create(sc.market.clearing_rule);
+  if (!rule) throw InputError("unknown clearing rule '" + sc.market.clearing_rule + "'");
+
+  configure_engine(sc);
+  const Platform platform = build_platform(sc);
+
+  market::MarketTiming timing;
+  timing.interval_s = sc.market.interval_s;
+  timing.gate_closure_s = sc.market.gate_closure_s;
+  timing.bid_window_s = sc.market.bid_window_s;
+  timing.intervals = sc.interval_count();
+
+  RuntimeOptions runtime_options;
+  runtime_options.seed = sc.seed;
+  runtime_options.progress = options.progress;
+  runtime_options.progress_end_s = timing.delivery_end_s(timing.intervals - 1);
+  Runtime runtime(runtime_options, platform.control);
+
+  trace::TraceWriter writer(options.trace_path);
+
+  // Participants are nodes 0..N-1 (node id == participant id); the exchange comes last.
+  const auto participant_count = static_cast<NodeId>(sc.participant_count());
+  const NodeId exchange_node = participant_count;
+  std::vector<agents::Participant*> participants;
+  participants.reserve(participant_count);
+  ParticipantId id = 0;
+  for (std::uint32_t g = 0; g < sc.groups.size(); ++g) {
+    const ParticipantGroup& group = sc.groups[g];
+    trace::GroupRecord gr;
+    gr.group = g;
+    copy_name(gr.name, group.name);
+    gr.type = group.type == ParticipantType::kProsumer ? 0 : 1;
+    gr.count = group.count;
+    gr.strategy = group.strategy.kind == StrategySpec::Kind::kTruthful ? 0 : 1;
+    writer.add(gr);
+    const auto strategy = make_strategy(group.strategy);
+    const auto with_battery = static_cast<std::uint32_t>(std::llround(group.battery.share * group.count));
+    for (std::uint32_t member = 0; member < group.count; ++member, ++id) {
+      agents::ParticipantParams p;
+      p.id = id;
+      p.market_node = exchange_node;
+      p.timing = timing;
+      p.prices = {sc.utility.retail_per_kwh, sc.utility.feed_in_per_kwh};
+      p.load_kw = member_profile(sc, group.load, false, "load/" + group.name, member);
+      p.pv_kw = member_profile(sc, group.pv, true, "pv/" + group.name, member);
+      p.has_battery = group.battery.present && member < with_battery;
+      p.battery = {group.battery.capacity_kwh, group.battery.power_kw, group.battery.efficiency};
+      p.initial_soc_kwh = p.has_battery ? group.battery.initial_soc * group.battery.capacity_kwh : 0.0;
+      p.strategy = strategy;
+      p.bid_bytes = sc.network.sizes.bid_bytes;
+      const double pv_peak_kw = group.pv.kind == ProfileSpec::Kind::kSynthetic ? group.pv.peak_power_kw : 0.0;
+      writer.add(trace::ParticipantRecord{id, g, id, pv_peak_kw, p.has_battery ? p.battery.capacity_kwh : 0.0,
+                                          p.has_battery ? p.battery.power_kw : 0.0, group.access.latency_s,
+                                          group.access.bandwidth_bytes_per_s});
+      auto node = std::make_unique<agents::Participant>(std::move(p));
+      participants.push_back(node.get());
+      node->order_completed.connect([&writer](const agents::OrderOutcome& o) {
+        writer.add(trace::OrderRecord{o.order.id, o.order.interval, o.order.participant,
+                                      static_cast<std::uint8_t>(o.order.side), static_cast<std::uint8_t>(o.status),
+                                      o.order.quantity_kwh, o.order.limit_price_per_kwh, o.order.submitted_s,
+                                      o.order.arrived_s, o.matched_kwh, o.result_received_s});
+      });
+      runtime.add_node(std::move(node), platform.participants[id], "participant", id);
+    }
+  }
+
+  market::ExchangeParams xp;
+  xp.timing = timing;
+  xp.tariffs = {sc.utility.retail_per_kwh, sc.utility.feed_in_per_kwh, sc.market.exchange_fee_per_kwh};
+  xp.ack_bytes = sc.network.sizes.ack_bytes;
+  xp.result_bytes = sc.network.sizes.result_bytes;
+  xp.result_per_trade_bytes = sc.network.sizes.result_per_trade_bytes;
+  xp.settlement_bytes = sc.network.sizes.settlement_bytes;
+  xp.seed = sc.seed;
+  xp.interval_label = [&sc, &timing](IntervalIndex k) {
+    return "interval " + std::to_string(k) + " (delivery from " +
+           format_iso8601(sc.start_unix_s + std::llround(k * timing.interval_s), sc.utc_offset_s) + ")";
+  };
+  std::vector<NodeId> participant_nodes(participant_count);
+  for (NodeId i = 0; i < participant_count; ++i) participant_nodes[i] = i;
+  auto exchange = std::make_unique<market::Exchange>(
+      xp, *rule, std::move(participant_nodes),
+      [&participants](ParticipantId p, IntervalIndex k) -> const market::MeterReading& {
+        return participants[p]->meter(k);
+      });
+  exchange->settled.connect([&](const market::ClearedInterval& c, const market::IntervalSettlement& s) {
+    record_settlement(writer, sc, timing, c, s);
+  });
+  runtime.add_node(std::move(exchange), platform.exchange, "exchange", 0);
+
+  runtime.run();
+  if (runtime.failure()) throw InvariantViolation(*runtime.failure());
+
+  for (int t = 0; t < kMessageTypeCount; ++t) {
+    const MessageStats& ms = runtime.message_stats()[t];
+    trace::MessageStatRecord row;
+    copy_name(row.type, std::string(message_type_name(static_cast<MessageType>(t))));
+    row.count = ms.count;
+    row.bytes = ms.bytes;
+    row.mean_transfer_s = ms.count ? ms.transfer_sum_s / ms.count : 0.0;
+    row.max_transfer_s = ms.transfer_max_s;
+    writer.add(row);
+  }
+  trace::RunMetadata meta;
+  meta.ebsim_version = kVersion;
+  meta.scenario_name = sc.name;
+  meta.scenario_file = sc.source_path;
+  meta.scenario_yaml = sc.yaml_as_run;
+  meta.seed = sc.seed;
+  meta.market_design = "centralized";
+  meta.clearing_rule = sc.market.clearing_rule;
+  meta.network_model = platform.network_model;
+  meta.currency = sc.currency;
+  meta.start_iso = sc.start_iso;
+  meta.interval_s = timing.interval_s;
+  meta.interval_count = timing.intervals;
+  meta.participant_count = participant_count;
+  meta.simulated_end_s = simgrid::s4u::Engine::get_clock();
+  meta.events = runtime.events();
+  writer.commit(meta);
+
+  RunOutcome outcome;
+  outcome.trace_path = options.trace_path;
+  outcome.events = runtime.events();
+  outcome.peak_couriers = runtime.courier_count();
+  outcome.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  return outcome;
+}
+
+}  // namespace ebsim::sim
