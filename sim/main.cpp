@@ -52,8 +52,17 @@ int run_command(const std::string& file, const std::vector<std::string>& overrid
 }  // namespace
 
 int main(int argc, char** argv) {
-  // The engine strips its own --cfg=... and --log=... options before CLI11 sees argv.
-  simgrid::s4u::Engine engine(&argc, argv);
+  // SimGrid gets only its own --cfg=... and --log=... options (it would also answer --help
+  // and --version itself); CLI11 gets everything else.
+  std::vector<char*> engine_argv{argv[0]}, cli_argv{argv[0]};
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    (arg.starts_with("--cfg=") || arg.starts_with("--log=") ? engine_argv : cli_argv).push_back(argv[i]);
+  }
+  int engine_argc = static_cast<int>(engine_argv.size());
+  simgrid::s4u::Engine engine(&engine_argc, engine_argv.data());
+  argc = static_cast<int>(cli_argv.size());
+  argv = cli_argv.data();
   xbt_log_control_set("root.thresh:warning");  // SimGrid's configuration chatter is not results
 
   CLI::App app{"ebsim: discrete-event simulator of energy-blockchain markets.\n"

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <limits>
 
@@ -344,9 +345,10 @@ std::vector<ParticipantGroup> read_groups(const Value& value, const GroupContext
     const Value item(value.origin(), items[i], group_key(items[i], i));
     ParticipantGroup group = read_group(item, context);
     const MapView map(item, kGroupKeys);
-    for (const ParticipantGroup& earlier : groups) {
-      if (earlier.name == group.name) {
-        map.required("name", "").fail("a name not used by an earlier group");
+    for (std::size_t j = 0; j < groups.size(); ++j) {
+      if (groups[j].name == group.name) {
+        map.required("name", "").fail("a name not used by an earlier group (participants[" + std::to_string(j) +
+                                      "] has it)");
       }
     }
     total += group.count;

@@ -84,9 +84,9 @@ std::string describe(const YAML::Node& node) {
     case YAML::NodeType::Scalar:
       return quoted(node.Scalar());
     case YAML::NodeType::Sequence:
-      return "a list";
+      return node.size() == 0 ? "an empty list" : "a list";
     case YAML::NodeType::Map:
-      return "a mapping";
+      return node.size() == 0 ? "an empty mapping" : "a mapping";
   }
   return "an unknown YAML node";
 }
@@ -145,7 +145,9 @@ std::string Value::text(std::string_view expected) const {
 std::string Value::plain_scalar(std::string_view expected) const {
   if (!node_.IsScalar()) fail(expected);
   // A quoted scalar is a string in YAML, not a number: `count: "40"` is a type error.
-  if (node_.Tag() == "!") fail(expected, "the quoted string " + quoted(node_.Scalar()));
+  if (node_.Tag() == "!" || node_.Tag() == "tag:yaml.org,2002:str") {
+    fail(expected, "the quoted string " + quoted(node_.Scalar()));
+  }
   return node_.Scalar();
 }
 

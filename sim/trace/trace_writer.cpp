@@ -2,7 +2,6 @@
 
 #include <hdf5.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstddef>
 #include <cstdio>
@@ -109,8 +108,8 @@ struct Column {
 
 constexpr std::string_view kCurrencyMarker = "{currency}";
 
-/** Largest chunk a table gets: the default HDF5 chunk cache (1 MiB), so a chunk that is
- * filled across two appends stays cached instead of being compressed twice. */
+/** Largest chunk a table gets: the default HDF5 chunk cache (1 MiB), so a reader taking
+ * small slices (h5py, row by row) keeps the chunk cached instead of inflating it per slice. */
 constexpr std::size_t kMaxChunkBytes = std::size_t{1} << 20;
 constexpr hsize_t kLargeTableMaxChunkRows = 16384;
 constexpr hsize_t kSmallTableMaxChunkRows = 64;  // /groups and /messages: a handful of rows

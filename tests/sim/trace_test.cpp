@@ -407,15 +407,24 @@ void expect_table(const std::string& path, const char* dataset, const std::vecto
     ASSERT_EQ(fields(read[i]), fields(written[i])) << dataset << " row " << i;
 }
 
-/** The root attribute `name` as a string (fixed- or variable-length). */
+/** Every string of attribute `name` of `object` (a variable-length string scalar or array). */
+std::vector<std::string> read_string_attribute(hid_t object, const char* name) {
+  const Id attribute{H5Aopen(object, name, H5P_DEFAULT), H5Aclose};
+  const Id space{H5Aget_space(attribute.id), H5Sclose};
+  const Id type{H5Tcopy(H5T_C_S1), H5Tclose};
+  H5Tset_size(type.id, H5T_VARIABLE);
+  H5Tset_cset(type.id, H5T_CSET_UTF8);
+  std::vector<char*> texts(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.id)), nullptr);
+  EXPECT_GE(H5Aread(attribute.id, type.id, texts.data()), 0) << name;
+  std::vector<std::string> out(texts.begin(), texts.end());
+  H5Dvlen_reclaim(type.id, space.id, H5P_DEFAULT, texts.data());
+  return out;
+}
+
 std::string root_string_attribute(const std::string& path, const char* name) {
   const Id file{H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
-  const Id attribute{H5Aopen(file.id, name, H5P_DEFAULT), H5Aclose};
-  const Id type{H5Aget_type(attribute.id), H5Tclose};
-  std::string value(H5Tget_size(type.id), '\0');
-  H5Aread(attribute.id, type.id, value.data());
-  value.resize(strnlen(value.data(), value.size()));
-  return value;
+  const std::vector<std::string> values = read_string_attribute(file.id, name);
+  return values.size() == 1 ? values[0] : "<not a scalar>";
 }
 
 // ---------------------------------------------------------------------------
@@ -484,6 +493,16 @@ TEST_F(TraceWriterTest, ReadsBackEveryRowAndField) {
   EXPECT_EQ(root_string_attribute(trace, "format"), "ebsim-trace");
 }
 
+TEST_F(TraceWriterTest, ScenarioYamlLargerThanAnObjectHeaderMessageIsStored) {
+  // A fixed-length string attribute must fit one 64 KiB object header message; the
+  // scenario text (with inline profiles, say) may not.
+  SampleTrace sample = make_sample();
+  sample.metadata.scenario_yaml = std::string(200000, 'y');
+  const std::string trace = path("run.h5");
+  write_trace(trace, sample);
+  EXPECT_EQ(root_string_attribute(trace, "scenario_yaml"), sample.metadata.scenario_yaml);
+}
+
 TEST_F(TraceWriterTest, TablesAreChunkedCompressedAndCarryUnits) {
   const SampleTrace sample = make_sample();
   const std::string trace = path("run.h5");
@@ -510,17 +529,9 @@ TEST_F(TraceWriterTest, TablesAreChunkedCompressedAndCarryUnits) {
 
   // /trades units: one string per column, money in the run's currency.
   const Id trades{H5Dopen2(file.id, "/trades", H5P_DEFAULT), H5Dclose};
-  const Id units{H5Aopen(trades.id, "units", H5P_DEFAULT), H5Aclose};
-  const Id type{H5Aget_type(units.id), H5Tclose};
-  const Id space{H5Aget_space(units.id), H5Sclose};
-  hsize_t count = 0;
-  H5Sget_simple_extent_dims(space.id, &count, nullptr);
-  ASSERT_EQ(count, 7u);
-  const std::size_t width = H5Tget_size(type.id);
-  std::vector<char> buffer(count * width);
-  ASSERT_GE(H5Aread(units.id, type.id, buffer.data()), 0);
-  EXPECT_EQ(std::string(buffer.data() + 5 * width), "kWh");      // quantity_kwh
-  EXPECT_EQ(std::string(buffer.data() + 6 * width), "EUR/kWh");  // price_per_kwh
+  const std::vector<std::string> units = read_string_attribute(trades.id, "units");
+  EXPECT_EQ(units, (std::vector<std::string>{"", "", "", "", "", "kWh", "EUR/kWh"}));
+  EXPECT_EQ(read_string_attribute(trades.id, "description"), std::vector<std::string>{"every local trade"});
 }
 
 TEST_F(TraceWriterTest, EmptyTraceHasEveryDataset) {

@@ -1,6 +1,7 @@
 // Property tests of the pay-as-clear rule on many random books (seeded, so reproducible):
 // welfare optimality against brute force on small integral books, and the clearing invariants
-// (energy balance, no over-fill, limits respected, one price) on small and large books.
+// (energy balance, no over-fill, one price, and the price clears the market) on small and large books.
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -90,6 +91,51 @@ double best_feasible_welfare(const OrderBook& book) {
   return best;
 }
 
+/** The one price p clears the market (rule step 4): every order that traded accepts p (bid limit
+ * >= p, offer limit <= p, exactly: p lies between the marginal limits), and no order left with
+ * quantity (> 1e-9 kWh unmatched) would still trade at p: no open bid has limit > p and no open
+ * offer has limit < p, beyond 1e-12 per kWh. Vacuous when nothing cleared (no price).
+ *
+ * Under the old rule p = midpoint(b_m, o_m) this fails. Book: bids 10 x1 (id 1), 8 x1 (id 2);
+ * offers 1 x1 (id 11), 9 x1 (id 12). The walk matches 1-11 for 1 kWh and stops (8 < 9), so
+ * b_m = 10, o_m = 1 and the old price was (10 + 1) / 2 = 5.5. Bid 2 is left with its whole 1 kWh
+ * and limit 8 > 5.5: a buyer who wants to buy at the price is turned away, so the check fails
+ * (and only there: 10 >= 5.5, 1 <= 5.5, and offer 12's 9 is not < 5.5). The new rule gives
+ * [max(1, 8), min(10, 9)] = [8, 9] -> 8.5, which passes: 8 <= 8.5 and 9 >= 8.5.
+ * PayAsClearProperties.MarketClearingCheckRejectsTheOldMarginalMidpoint runs exactly this. */
+void expect_market_clears(const OrderBook& book, const ClearingResult& r) {
+  if (!r.has_price) return;
+  constexpr double kTol_kwh = 1e-9, kTol_per_kwh = 1e-12;
+  const double p = r.clearing_price_per_kwh;
+  std::map<OrderId, double> bought_kwh, sold_kwh;
+  for (const Trade& t : r.trades) {
+    bought_kwh[t.buy_order] += t.quantity_kwh;
+    sold_kwh[t.sell_order] += t.quantity_kwh;
+  }
+  for (const Order& o : book.bids) {
+    const auto it = bought_kwh.find(o.id);
+    const double filled_kwh = it == bought_kwh.end() ? 0.0 : it->second;
+    if (filled_kwh > 0.0) {
+      EXPECT_GE(o.limit_price_per_kwh, p) << "matched bid " << o.id << " pays above its limit";
+    }
+    if (o.quantity_kwh - filled_kwh > kTol_kwh) {
+      EXPECT_LE(o.limit_price_per_kwh, p + kTol_per_kwh)
+          << "bid " << o.id << " left with " << o.quantity_kwh - filled_kwh << " kWh would buy at p = " << p;
+    }
+  }
+  for (const Order& o : book.offers) {
+    const auto it = sold_kwh.find(o.id);
+    const double filled_kwh = it == sold_kwh.end() ? 0.0 : it->second;
+    if (filled_kwh > 0.0) {
+      EXPECT_LE(o.limit_price_per_kwh, p) << "matched offer " << o.id << " gets below its limit";
+    }
+    if (o.quantity_kwh - filled_kwh > kTol_kwh) {
+      EXPECT_GE(o.limit_price_per_kwh, p - kTol_per_kwh)
+          << "offer " << o.id << " left with " << o.quantity_kwh - filled_kwh << " kWh would sell at p = " << p;
+    }
+  }
+}
+
 /** Invariants every pay-as-clear result must satisfy; `what` names the book in messages. */
 void expect_invariants(const OrderBook& book, const ClearingResult& r, const std::string& what) {
   SCOPED_TRACE(what);
@@ -114,8 +160,7 @@ void expect_invariants(const OrderBook& book, const ClearingResult& r, const std
     EXPECT_EQ(t.buyer, bid.participant);
     EXPECT_EQ(t.seller, offer.participant);
     EXPECT_EQ(t.price_per_kwh, r.clearing_price_per_kwh) << "all trades at one price";
-    EXPECT_LE(t.price_per_kwh, bid.limit_price_per_kwh) << "buyer " << bid.id << " pays above its limit";
-    EXPECT_GE(t.price_per_kwh, offer.limit_price_per_kwh) << "seller " << offer.id << " gets below its limit";
+    // (Limits against the price: expect_market_clears, below.)
     bought_kwh[bid.id] += t.quantity_kwh;
     sold_kwh[offer.id] += t.quantity_kwh;
     sum_kwh += t.quantity_kwh;
@@ -147,6 +192,25 @@ void expect_invariants(const OrderBook& book, const ClearingResult& r, const std
       EXPECT_LT(highest_open_bid_per_kwh, o.limit_price_per_kwh) << "offer " << o.id << " left crossing a bid";
     }
   }
+  expect_market_clears(book, r);
+}
+
+TEST(PayAsClearProperties, MarketClearingCheckRejectsTheOldMarginalMidpoint) {
+  // The book of expect_market_clears's comment. The old rule's result (one trade 1-11 of 1 kWh at
+  // 5.5) must fail the check exactly once, on bid 2; the current rule's (at 8.5) must pass.
+  OrderBook book;
+  book.add(make_order(1, Side::kBuy, 10.0, 1.0, 0.0));
+  book.add(make_order(2, Side::kBuy, 8.0, 1.0, 0.0));
+  book.add(make_order(11, Side::kSell, 1.0, 1.0, 0.0));
+  book.add(make_order(12, Side::kSell, 9.0, 1.0, 0.0));
+  ClearingResult old_rule;
+  old_rule.trades.push_back(Trade{1, 11, book.bids[0].participant, book.offers[0].participant, 1.0, 5.5});
+  old_rule.has_price = true;
+  old_rule.clearing_price_per_kwh = 5.5;
+  old_rule.cleared_kwh = 1.0;
+  old_rule.declared_welfare = 9.0;
+  EXPECT_NONFATAL_FAILURE(expect_market_clears(book, old_rule), "bid 2 left with 1 kWh would buy at p = 5.5");
+  expect_invariants(book, clear_uniform_price(book.bids, book.offers), "10/8/1/9 book");
 }
 
 TEST(PayAsClearProperties, NoFeasibleAllocationBeatsTheRuleOnSmallBooks) {
