@@ -1,3 +1,95 @@
+// Google Benchmark kernels (figures in docs/performance.md):
+//   build/ebsim_bench_kernels --benchmark_min_time=0.5
 #include <benchmark/benchmark.h>
-static void BM_Nothing(benchmark::State& state) { for (auto _ : state) benchmark::DoNotOptimize(0); }
-BENCHMARK(BM_Nothing);
+
+#include <algorithm>
+#include <vector>
+
+#include "models/agents/profiles.hpp"
+#include "models/core/rng.hpp"
+#include "models/market/pay_as_clear.hpp"
+#include "models/market/settlement.hpp"
+
+namespace {
+
+using ebsim::Rng;
+using ebsim::market::Order;
+using ebsim::market::OrderBook;
+using ebsim::market::Side;
+
+/** n orders, half bids and half offers, prices U(0.05, 0.35) per kWh, quantities U(0, 2) kWh. */
+OrderBook random_book(std::size_t n) {
+  Rng rng(7, "bench/book");
+  OrderBook book;
+  for (std::size_t i = 0; i < n; ++i) {
+    Order o;
+    o.id = i + 1;
+    o.participant = static_cast<ebsim::ParticipantId>(i);
+    o.side = i % 2 ? Side::kSell : Side::kBuy;
+    o.quantity_kwh = rng.uniform(0.01, 2.0);
+    o.limit_price_per_kwh = rng.uniform(0.05, 0.35);
+    o.arrived_s = rng.uniform(0.0, 600.0);
+    book.add(o);
+  }
+  return book;
+}
+
+void BM_PayAsClear(benchmark::State& state) {
+  const OrderBook book = random_book(static_cast<std::size_t>(state.range(0)));
+  for (auto _ : state) {
+    auto result = ebsim::market::clear_uniform_price(book.bids, book.offers);
+    benchmark::DoNotOptimize(result.trades.data());
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_PayAsClear)->RangeMultiplier(10)->Range(1000, 1000000)->Unit(benchmark::kMillisecond);
+
+/** The floor for any price-ordered clearing: sort copies of both sides by limit price. */
+void BM_SortOrdersByPrice(benchmark::State& state) {
+  const OrderBook book = random_book(static_cast<std::size_t>(state.range(0)));
+  for (auto _ : state) {
+    std::vector<Order> bids = book.bids, offers = book.offers;
+    std::sort(bids.begin(), bids.end(),
+              [](const Order& a, const Order& b) { return a.limit_price_per_kwh > b.limit_price_per_kwh; });
+    std::sort(offers.begin(), offers.end(),
+              [](const Order& a, const Order& b) { return a.limit_price_per_kwh < b.limit_price_per_kwh; });
+    benchmark::DoNotOptimize(bids.data());
+    benchmark::DoNotOptimize(offers.data());
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_SortOrdersByPrice)->RangeMultiplier(10)->Range(1000, 1000000)->Unit(benchmark::kMillisecond);
+
+void BM_SettleInterval(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  const OrderBook book = random_book(n);
+  const auto result = ebsim::market::clear_uniform_price(book.bids, book.offers);
+  std::vector<ebsim::market::MeterReading> meters(n);
+  Rng rng(3, "bench/meters");
+  for (auto& m : meters) {
+    m.load_kwh = rng.uniform(0.0, 2.0);
+    m.pv_kwh = rng.uniform(0.0, 2.0);
+  }
+  const ebsim::market::Tariffs tariffs{0.30, 0.08, 0.005};
+  for (auto _ : state) {
+    auto s = ebsim::market::settle_interval(0, meters, result.trades, tariffs);
+    benchmark::DoNotOptimize(s.lines.data());
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_SettleInterval)->RangeMultiplier(10)->Range(1000, 100000)->Unit(benchmark::kMillisecond);
+
+void BM_SyntheticDayProfiles(benchmark::State& state) {
+  std::uint64_t member = 0;
+  for (auto _ : state) {
+    Rng load_rng(1, "load", member), pv_rng(1, "pv", member);
+    ++member;
+    auto load = ebsim::agents::synthetic_load_kw({}, 1782000000, 900, 96, load_rng);
+    auto pv = ebsim::agents::synthetic_pv_kw({}, 1782000000, 900, 96, pv_rng);
+    benchmark::DoNotOptimize(load.data());
+    benchmark::DoNotOptimize(pv.data());
+  }
+}
+BENCHMARK(BM_SyntheticDayProfiles);
+
+}  // namespace

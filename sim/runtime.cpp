@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <limits>
 
-#include "models/core/units.hpp"
 
 namespace sg4 = simgrid::s4u;
 
@@ -13,6 +12,18 @@ namespace ebsim::sim {
 
 namespace {
 constexpr double kForever = std::numeric_limits<double>::infinity();
+
+/** Simulated time as [d+]hh:mm:ss for the progress bar. */
+std::string clock_text(double seconds) {
+  const auto total = static_cast<long long>(seconds);
+  char buf[48];
+  if (total >= 86400)
+    std::snprintf(buf, sizeof buf, "%lldd+%02lld:%02lld:%02lld", total / 86400, total / 3600 % 24, total / 60 % 60,
+                  total % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld", total / 3600, total / 60 % 60, total % 60);
+  return buf;
+}
 }
 
 /** Progress bar on stderr: shown once a run has taken a second of wall time. */
@@ -34,7 +45,7 @@ struct Runtime::Progress {
     const int filled = static_cast<int>(fraction * width);
     std::fprintf(stderr, "\r[%.*s%*s] %3.0f%%  simulated %s of %s  wall %.1f s  %.0fk events/s ", filled,
                  "########################", width - filled, "", 100 * fraction,
-                 units::format_duration(sim_now_s).c_str(), units::format_duration(sim_end_s).c_str(), wall_s,
+                 clock_text(sim_now_s).c_str(), clock_text(sim_end_s).c_str(), wall_s,
                  wall_s > 0 ? events / wall_s / 1000 : 0.0);
     if (final) std::fprintf(stderr, "\n");
     std::fflush(stderr);

@@ -30,7 +30,8 @@ constexpr std::array<std::string_view, 1> kSiteKeys{"latitude"};
 constexpr std::array<std::string_view, 6> kMarketKeys{"design", "clearing", "interval",
                                                       "gate_closure", "bid_window", "exchange_fee"};
 constexpr std::array<std::string_view, 2> kUtilityKeys{"retail_tariff", "feed_in_tariff"};
-constexpr std::array<std::string_view, 4> kNetworkKeys{"model", "backbone", "exchange", "message_sizes"};
+constexpr std::array<std::string_view, 5> kNetworkKeys{"model", "backbone", "exchange", "message_sizes",
+                                                      "max_parallel_sends"};
 constexpr std::array<std::string_view, 2> kLinkKeys{"latency", "bandwidth"};
 constexpr std::array<std::string_view, 5> kMessageSizeKeys{"bid", "ack", "result", "result_per_trade",
                                                            "settlement"};
@@ -179,6 +180,11 @@ NetworkSpec read_network(const Value& value) {
   if (auto model = map.find("model")) network.model = model->choice({"CM02", "LV08"});
   if (auto backbone = map.find("backbone")) network.backbone = read_link(*backbone, network.backbone);
   if (auto exchange = map.find("exchange")) network.exchange = read_link(*exchange, network.exchange);
+  if (auto parallel = map.find("max_parallel_sends")) {
+    const std::int64_t limit = parallel->integer("an integer in [1, 100000]");
+    parallel->require(limit >= 1 && limit <= 100000, "an integer in [1, 100000]");
+    network.max_parallel_sends = static_cast<std::uint32_t>(limit);
+  }
   if (auto sizes_value = map.find("message_sizes")) {
     const MapView sizes(*sizes_value, kMessageSizeKeys);
     MessageSizes& out = network.sizes;
@@ -211,7 +217,7 @@ std::vector<double> read_csv_power(const Value& file, double scale, const GroupC
 
 ProfileSpec read_profile(const Value& value, ProfileRole role, const GroupContext& context) {
   const bool is_load = role == ProfileRole::kLoad;
-  const MapView map(value, is_load ? std::span<const std::string_view>(kLoadKeys) : kPvKeys);
+  const MapView map(value, is_load ? std::span(kLoadKeys) : std::span(kPvKeys));
   const std::string_view size_key = is_load ? "daily_energy" : "peak_power";
   ProfileSpec profile;
   const std::string kind = map.required("profile", "one of synthetic, csv").choice({"synthetic", "csv"});

@@ -98,6 +98,7 @@ struct NetworkSpec {
   LinkSpec backbone{0.005, 125e6};
   LinkSpec exchange{0.001, 125e6};  // the exchange's access link
   MessageSizes sizes;
+  std::uint32_t max_parallel_sends = 16;  // messages one node keeps on the wire at once; more wait in its queue
 };
 
 struct SiteSpec {

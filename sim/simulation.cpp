@@ -112,6 +112,7 @@ RunOutcome run_scenario(const Scenario& sc, const RunOptions& options) {
 
   RuntimeOptions runtime_options;
   runtime_options.seed = sc.seed;
+  runtime_options.max_parallel_sends = sc.network.max_parallel_sends;
   runtime_options.progress = options.progress;
   runtime_options.progress_end_s = timing.delivery_end_s(timing.intervals - 1);
   Runtime runtime(runtime_options, platform.control);

@@ -151,6 +151,8 @@ TEST(ScenarioOverrides, SetChangesValuesByGroupNameAndIndex) {
   EXPECT_DOUBLE_EQ(s.market.interval_s, 300.0);
   EXPECT_EQ(s.participant_count(), 100u + 12 + 7 + 6);
   EXPECT_DOUBLE_EQ(s.utility.feed_in_per_kwh, 0.05);
+  EXPECT_EQ(load_scenario(kDemo, {"network.max_parallel_sends=4"}).network.max_parallel_sends, 4u);
+  EXPECT_EQ(load_scenario(kDemo).network.max_parallel_sends, 16u);
 }
 
 TEST(ScenarioOverrides, SeedComesFromSetOrFromTheSeedArgument) {
@@ -357,6 +359,9 @@ TEST(ScenarioErrors, SetBadValue) {
             "--set market.interval=0min: market.interval: expected a duration > 0, got \"0min\"");
   EXPECT_THAT(set_error("participants.homes.count=many"),
               HasSubstr("--set participants.homes.count=many: participants[homes].count: expected an integer >= 1"));
+  EXPECT_EQ(set_error("network.max_parallel_sends=0"),
+            "--set network.max_parallel_sends=0: network.max_parallel_sends: expected an integer in [1, 100000], "
+            "got \"0\"");
   EXPECT_THAT(set_error("seed=[1"), HasSubstr("--set seed=[1: seed: expected a YAML value, got a YAML syntax error"));
 }
 

@@ -134,8 +134,11 @@ TEST(Battery, RandomStepsKeepSocInRangeAndConserveEnergy) {
     ASSERT_LE(s.charge_kwh, p.power_kw * h + kTol);
     ASSERT_LE(s.discharge_kwh, p.power_kw * h + kTol);
     // Never more than the household has (surplus) or needs (deficit).
-    if (net < 0) ASSERT_LE(s.charge_kwh, -net + kTol);
-    if (net >= 0) ASSERT_LE(s.discharge_kwh, net + kTol);
+    if (net < 0) {
+      ASSERT_LE(s.charge_kwh, -net + kTol);
+    } else {
+      ASSERT_LE(s.discharge_kwh, net + kTol);
+    }
     charged += s.charge_kwh;
     discharged += s.discharge_kwh;
     soc = s.soc_end_kwh;

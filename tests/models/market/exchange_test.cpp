@@ -318,21 +318,47 @@ TEST_F(ExchangeTest, ResultMessagesCarryFillsAndSizes) {
 }
 
 TEST_F(ExchangeTest, LateOrderIsNotInTheClearing) {
-  // Same book plus a late bid of 5 kWh at 1.00 from P4. Had it been admitted, it would
-  // have outbid P0 for all 3 kWh offered. It must not appear in trades nor get a result.
+  // Same book plus a late bid of 5 kWh at 1.00 from P4 (0.5 s after gate closure). Had it
+  // been admitted it would have outbid P0 for all 3 kWh offered. It must get kLate, no
+  // result, and stay out of the trades that are settled.
+  meters_[0][0].load_kwh = 4.0;  // as in the settlement test below
+  meters_[0][1].load_kwh = 2.0;
+  meters_[0][2].load_kwh = 0.5;
+  meters_[0][2].pv_kwh = 3.0;
+  meters_[0][3].pv_kwh = 1.0;
   exchange().on_start(ctx_);
   send_hand_cleared_book([this](const Order& o, double at) { arrive(o, at); });
-  // Gate closure timer at 600 has not fired yet, but the order arrives after 600.
-  ctx_.set_now(600.5);
+  ctx_.take_sent();                          // the four accepted acks
+  ctx_.run_timers_until(exchange(), 600.5);  // gate closure at 600
+  const auto results = take(MessageType::kResult);
+  EXPECT_EQ(results.size(), 4u);
+  for (const SentMessage& m : results) EXPECT_NE(m.to, node_of(4));
+
+  arrive(order(5, 4, 0, Side::kBuy, 5.0, 1.00), 600.5);
+  {
+    const auto acks = take(MessageType::kAck);
+    EXPECT_EQ(only_ack(acks).status, OrderStatus::kLate);
+    EXPECT_EQ(acks.at(0).to, node_of(4));
+  }
+  ctx_.run_timers_until(exchange(), 1800.0);  // gate closure of 1, settlement of 0
+  EXPECT_TRUE(take(MessageType::kResult).empty()) << "a late order never gets a result";
+  ASSERT_EQ(settled_.size(), 1u);
+  const ClearedInterval& c = settled_[0].cleared;
+  EXPECT_EQ(c.bids, 2u);
+  EXPECT_EQ(c.rejected_late, 1u);
+  ASSERT_EQ(c.result.trades.size(), 2u);
+  for (const Trade& t : c.result.trades) EXPECT_NE(t.buy_order, 5u);
+  EXPECT_NEAR(c.result.clearing_price_per_kwh, 0.26, kTol);
+  EXPECT_NEAR(settled_[0].settlement.lines[4].market_buy_kwh, 0.0, kTol);
+}
+
+TEST_F(ExchangeTest, OrderAfterGateTimeIsLateEvenBeforeTheTimerFires) {
+  // Admission compares the arrival time with the timeline, not only with the timer: an
+  // order arriving at 600.5 s for a gate at 600 s is late even if the gate-closure event
+  // has not been handled yet.
+  exchange().on_start(ctx_);
   arrive(order(5, 4, 0, Side::kBuy, 5.0, 1.00), 600.5);
   EXPECT_EQ(only_ack(take(MessageType::kAck)).status, OrderStatus::kLate);
-  ctx_.fire_next_timer(exchange());
-  ASSERT_EQ(cleared_.size(), 1u);
-  EXPECT_EQ(cleared_[0].bids, 2u);
-  EXPECT_EQ(cleared_[0].rejected_late, 1u);
-  for (const Trade& t : cleared_[0].result.trades) EXPECT_NE(t.buy_order, 5u);
-  EXPECT_NEAR(cleared_[0].result.clearing_price_per_kwh, 0.26, kTol);
-  for (const SentMessage& m : take(MessageType::kResult)) EXPECT_NE(m.to, node_of(4));
 }
 
 TEST_F(ExchangeTest, SettlementSendsEveryParticipantAStatementAndSignalsHandTotals) {
