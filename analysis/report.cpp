@@ -20,10 +20,13 @@
 
 #include "sim/scenario.hpp"
 #include "sim/trace/records.hpp"
+#include "sim/trace/trace_reader.hpp"
 
-// Reads the layout written by sim/trace/trace_writer.cpp (docs/trace-format.md). Only the
-// columns a summary needs are read, by name: HDF5 converts the stored rows into the small
-// structs below, so extra or reordered columns in a trace do not matter.
+// Reads the layout written by sim/trace/trace_writer.cpp (docs/trace-format.md): the root
+// attributes here, the tables with sim/trace/trace_reader, block by block so that memory
+// stays bounded whatever a table's length. Columns are matched by name, so extra or
+// reordered columns in a trace do not matter; of /orders and /trades, which can have
+// millions of rows, only the columns a summary needs are read.
 
 namespace ebsim::analysis {
 namespace {
@@ -33,8 +36,6 @@ using sim::InputError;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr std::string_view kTraceFormatName = "ebsim-trace";
 constexpr std::uint32_t kNewestTraceFormatVersion = 1;
-/** Rows read per block when a dataset is not chunked (a chunked one is read chunk-aligned). */
-constexpr hsize_t kDefaultBlockRows = 16384;
 
 /** The current HDF5 error stack's innermost description (then cleared), or "". */
 std::string take_hdf5_error_text() {
@@ -70,38 +71,6 @@ class Handle {
   hid_t id_;
   Closer closer_;
 };
-
-/** A column the summary reads: its name in the trace and where it goes in a reader struct. */
-struct Field {
-  const char* name;
-  std::size_t offset_bytes;
-  hid_t memory_type;  // not owned: a native HDF5 type or one the caller keeps open
-};
-
-// Reader structs: only the columns the summary uses.
-struct OrderRow {
-  std::uint8_t status;
-  double submitted_s;
-  double result_received_s;
-};
-struct TradeRow {
-  double quantity_kwh;
-  double price_per_kwh;
-};
-struct IntervalRow {
-  std::uint8_t has_price;
-  double clearing_price_per_kwh, declared_welfare, load_kwh, pv_kwh, utility_import_kwh,
-      utility_export_kwh, participants_paid, utility_received, exchange_received,
-      energy_imbalance_kwh, money_imbalance;
-};
-struct MessageRow {
-  char type[trace::kNameLength + 1];  // + 1: HDF5 NUL-terminates on conversion
-  std::uint64_t count;
-  std::uint64_t bytes;
-};
-
-#define EBSIM_FIELD(Row, field, type) \
-  Field { #field, offsetof(Row, field), type }
 
 /** An open trace file; every failure is an InputError naming the file and the object. */
 class TraceReader {
@@ -151,30 +120,6 @@ class TraceReader {
     return dataset;
   }
 
-  /** Calls visit(row) for every row of a 1-D compound dataset, reading chunk-aligned
-   * blocks so memory stays bounded whatever the table's length. */
-  template <class Row, class Visit>
-  void for_each_row(const char* dataset_path, std::initializer_list<Field> fields, Visit visit) const {
-    const Handle dataset = open_dataset(dataset_path);
-    const Handle memory_type = reader_type<Row>(dataset, dataset_path, fields);
-    const Handle file_space(H5Dget_space(dataset.get()), H5Sclose);
-    hsize_t rows = 0;
-    if (!file_space.valid() || H5Sget_simple_extent_ndims(file_space.get()) != 1 ||
-        H5Sget_simple_extent_dims(file_space.get(), &rows, nullptr) < 0)
-      fail(std::string("dataset ") + dataset_path + " is not a 1-D table");
-    const hsize_t block_rows = block_rows_for(dataset);
-    std::vector<Row> block(std::min(rows, block_rows));
-    for (hsize_t start = 0; start < rows; start += block_rows) {
-      const hsize_t count = std::min(block_rows, rows - start);
-      const Handle memory_space(H5Screate_simple(1, &count, nullptr), H5Sclose);
-      if (H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &start, nullptr, &count, nullptr) < 0 ||
-          H5Dread(dataset.get(), memory_type.get(), memory_space.get(), file_space.get(), H5P_DEFAULT,
-                  block.data()) < 0)
-        fail(std::string("cannot read dataset ") + dataset_path + ": " + take_hdf5_error_text());
-      for (hsize_t i = 0; i < count; ++i) visit(block[i]);
-    }
-  }
-
  private:
   static hid_t open_file(const std::string& path) {
     // Silence HDF5's automatic error printing: every failure becomes an InputError.
@@ -211,44 +156,9 @@ class TraceReader {
     return value;
   }
 
-  /** The memory compound type of Row, after checking the dataset has every field. */
-  template <class Row>
-  Handle reader_type(const Handle& dataset, const char* dataset_path,
-                     std::initializer_list<Field> fields) const {
-    const Handle file_type(H5Dget_type(dataset.get()), H5Tclose);
-    if (!file_type.valid() || H5Tget_class(file_type.get()) != H5T_COMPOUND)
-      fail(std::string("dataset ") + dataset_path + " is not a compound table");
-    Handle row(H5Tcreate(H5T_COMPOUND, sizeof(Row)), H5Tclose);
-    for (const Field& field : fields) {
-      if (H5Tget_member_index(file_type.get(), field.name) < 0)
-        fail(std::string("dataset ") + dataset_path + " has no column '" + field.name + "'");
-      if (H5Tinsert(row.get(), field.name, field.offset_bytes, field.memory_type) < 0)
-        fail(std::string("cannot build a reader type for ") + dataset_path);
-    }
-    return row;
-  }
-
-  /** A multiple of the chunk length near kDefaultBlockRows: each chunk is inflated once. */
-  static hsize_t block_rows_for(const Handle& dataset) {
-    const Handle dcpl(H5Dget_create_plist(dataset.get()), H5Pclose);
-    hsize_t chunk_rows = 0;
-    if (!dcpl.valid() || H5Pget_layout(dcpl.get()) != H5D_CHUNKED ||
-        H5Pget_chunk(dcpl.get(), 1, &chunk_rows) != 1 || chunk_rows == 0)
-      return kDefaultBlockRows;
-    return std::max<hsize_t>(1, kDefaultBlockRows / chunk_rows) * chunk_rows;
-  }
-
   std::string path_;
   Handle file_;
 };
-
-/** Fixed-length string type for MessageRow::type: NUL-terminated within its buffer. */
-Handle message_type_string() {
-  Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
-  H5Tset_size(type.get(), trace::kNameLength + 1);
-  H5Tset_strpad(type.get(), H5T_STR_NULLTERM);
-  return type;
-}
 
 void read_metadata(const TraceReader& trace, RunSummary& s) {
   if (trace.string_attribute("format") != kTraceFormatName)
@@ -284,18 +194,17 @@ double percentile(std::vector<double>& values, std::size_t percent) {
   return *nth;
 }
 
-void read_orders(const TraceReader& trace, RunSummary& s) {
+void read_orders(const std::string& path, RunSummary& s) {
   std::vector<double> latencies_s;  // only orders that got a result
-  trace.for_each_row<OrderRow>(
-      "/orders",
-      {EBSIM_FIELD(OrderRow, status, H5T_NATIVE_UINT8), EBSIM_FIELD(OrderRow, submitted_s, H5T_NATIVE_DOUBLE),
-       EBSIM_FIELD(OrderRow, result_received_s, H5T_NATIVE_DOUBLE)},
-      [&](const OrderRow& row) {
+  trace::for_each_row<trace::OrderRecord>(
+      path,
+      [&](const trace::OrderRecord& row) {
         ++s.orders;
         if (row.status == 1) ++s.orders_late;  // market::OrderStatus::kLate
         else if (row.status != 0) ++s.orders_rejected_other;
         if (row.result_received_s >= 0) latencies_s.push_back(row.result_received_s - row.submitted_s);
-      });
+      },
+      {"status", "submitted_s", "result_received_s"});
   if (latencies_s.empty()) {
     s.latency_p50_s = s.latency_p90_s = s.latency_p99_s = s.latency_max_s = kNaN;
     return;
@@ -306,67 +215,49 @@ void read_orders(const TraceReader& trace, RunSummary& s) {
   s.latency_max_s = *std::max_element(latencies_s.begin(), latencies_s.end());
 }
 
-void read_trades(const TraceReader& trace, RunSummary& s) {
+void read_trades(const std::string& path, RunSummary& s) {
   double value = 0.0;  // sum of quantity * price, currency
-  trace.for_each_row<TradeRow>(
-      "/trades",
-      {EBSIM_FIELD(TradeRow, quantity_kwh, H5T_NATIVE_DOUBLE),
-       EBSIM_FIELD(TradeRow, price_per_kwh, H5T_NATIVE_DOUBLE)},
-      [&](const TradeRow& row) {
+  trace::for_each_row<trace::TradeRecord>(
+      path,
+      [&](const trace::TradeRecord& row) {
         ++s.trades;
         s.local_traded_kwh += row.quantity_kwh;
         value += row.quantity_kwh * row.price_per_kwh;
-      });
+      },
+      {"quantity_kwh", "price_per_kwh"});
   s.price_mean_per_kwh = s.local_traded_kwh > 0 ? value / s.local_traded_kwh : kNaN;
 }
 
-void read_intervals(const TraceReader& trace, RunSummary& s) {
-  using R = IntervalRow;
-  const hid_t f64 = H5T_NATIVE_DOUBLE;
+void read_intervals(const std::string& path, RunSummary& s) {
   s.price_min_per_kwh = kNaN;
   s.price_max_per_kwh = kNaN;
-  trace.for_each_row<R>(
-      "/intervals",
-      {EBSIM_FIELD(R, has_price, H5T_NATIVE_UINT8), EBSIM_FIELD(R, clearing_price_per_kwh, f64),
-       EBSIM_FIELD(R, declared_welfare, f64), EBSIM_FIELD(R, load_kwh, f64), EBSIM_FIELD(R, pv_kwh, f64),
-       EBSIM_FIELD(R, utility_import_kwh, f64), EBSIM_FIELD(R, utility_export_kwh, f64),
-       EBSIM_FIELD(R, participants_paid, f64), EBSIM_FIELD(R, utility_received, f64),
-       EBSIM_FIELD(R, exchange_received, f64), EBSIM_FIELD(R, energy_imbalance_kwh, f64),
-       EBSIM_FIELD(R, money_imbalance, f64)},
-      [&](const R& row) {
-        if (row.has_price != 0) {
-          ++s.intervals_with_price;
-          // fmin/fmax ignore the NaN start value.
-          s.price_min_per_kwh = std::fmin(s.price_min_per_kwh, row.clearing_price_per_kwh);
-          s.price_max_per_kwh = std::fmax(s.price_max_per_kwh, row.clearing_price_per_kwh);
-        }
-        s.declared_welfare += row.declared_welfare;
-        s.load_kwh += row.load_kwh;
-        s.pv_kwh += row.pv_kwh;
-        s.utility_import_kwh += row.utility_import_kwh;
-        s.utility_export_kwh += row.utility_export_kwh;
-        s.participants_paid += row.participants_paid;
-        s.utility_received += row.utility_received;
-        s.exchange_received += row.exchange_received;
-        s.max_energy_imbalance_kwh = std::max(s.max_energy_imbalance_kwh, std::fabs(row.energy_imbalance_kwh));
-        s.max_money_imbalance = std::max(s.max_money_imbalance, std::fabs(row.money_imbalance));
-      });
+  trace::for_each_row<trace::IntervalRecord>(path, [&](const trace::IntervalRecord& row) {
+    if (row.has_price != 0) {
+      ++s.intervals_with_price;
+      // fmin/fmax ignore the NaN start value.
+      s.price_min_per_kwh = std::fmin(s.price_min_per_kwh, row.clearing_price_per_kwh);
+      s.price_max_per_kwh = std::fmax(s.price_max_per_kwh, row.clearing_price_per_kwh);
+    }
+    s.declared_welfare += row.declared_welfare;
+    s.load_kwh += row.load_kwh;
+    s.pv_kwh += row.pv_kwh;
+    s.utility_import_kwh += row.utility_import_kwh;
+    s.utility_export_kwh += row.utility_export_kwh;
+    s.participants_paid += row.participants_paid;
+    s.utility_received += row.utility_received;
+    s.exchange_received += row.exchange_received;
+    s.max_energy_imbalance_kwh = std::max(s.max_energy_imbalance_kwh, std::fabs(row.energy_imbalance_kwh));
+    s.max_money_imbalance = std::max(s.max_money_imbalance, std::fabs(row.money_imbalance));
+  });
 }
 
-void read_messages(const TraceReader& trace, RunSummary& s) {
-  const Handle name_type = message_type_string();
-  trace.for_each_row<MessageRow>(
-      "/messages",
-      {EBSIM_FIELD(MessageRow, type, name_type.get()), EBSIM_FIELD(MessageRow, count, H5T_NATIVE_UINT64),
-       EBSIM_FIELD(MessageRow, bytes, H5T_NATIVE_UINT64)},
-      [&](const MessageRow& row) {
-        s.messages.push_back({std::string(row.type, strnlen(row.type, sizeof row.type)), row.count, row.bytes});
-        s.messages_total += row.count;
-        s.bytes_total += row.bytes;
-      });
+void read_messages(const std::string& path, RunSummary& s) {
+  trace::for_each_row<trace::MessageStatRecord>(path, [&](const trace::MessageStatRecord& row) {
+    s.messages.push_back({std::string(row.type, strnlen(row.type, sizeof row.type)), row.count, row.bytes});
+    s.messages_total += row.count;
+    s.bytes_total += row.bytes;
+  });
 }
-
-#undef EBSIM_FIELD
 
 // ---------------------------------------------------------------------------
 // Printing
@@ -423,10 +314,10 @@ RunSummary summarize_trace(const std::string& path) {
   // A trace has every table, even when empty; /groups, /participants and /settlement are
   // not summarised but must be there.
   for (const char* dataset : {"/groups", "/participants", "/settlement"}) trace.open_dataset(dataset);
-  read_orders(trace, summary);
-  read_trades(trace, summary);
-  read_intervals(trace, summary);
-  read_messages(trace, summary);
+  read_orders(path, summary);
+  read_trades(path, summary);
+  read_intervals(path, summary);
+  read_messages(path, summary);
   return summary;
 }
 

@@ -42,6 +42,11 @@ void Exchange::receive_order(NodeContext& ctx, const Message& msg) {
   Order order = msg.as<BidBody>().order;
   order.arrived_s = ctx.now_s();
   const bool after_gate = ctx.now_s() > params_.timing.gate_closure_time_s(order.interval);
+  if (order.interval >= params_.timing.intervals) {
+    // No market exists for it: rejected, counted only in the order table.
+    send_ack(ctx, msg.from, order, OrderStatus::kUnknownInterval);
+    return;
+  }
   auto it = open_.find(order.interval);
   if (it == open_.end() && after_gate) {
     // Later than the settlement of its interval: rejected, counted only in the order table.
@@ -55,6 +60,9 @@ void Exchange::receive_order(NodeContext& ctx, const Message& msg) {
     ++state.cleared.rejected_late;
   } else if (!(order.quantity_kwh > 0.0)) {
     status = OrderStatus::kZeroQuantity;
+    ++state.cleared.rejected_other;
+  } else if (!std::isfinite(order.quantity_kwh)) {
+    status = OrderStatus::kInvalidQuantity;
     ++state.cleared.rejected_other;
   } else if (!std::isfinite(order.limit_price_per_kwh)) {
     status = OrderStatus::kInvalidPrice;

@@ -14,6 +14,8 @@ enum class OrderStatus : std::uint8_t {
   kLate = 1,          // arrived after gate closure: rejected and counted
   kZeroQuantity = 2,  // quantity <= 0: rejected
   kInvalidPrice = 3,  // non-finite limit price: rejected
+  kInvalidQuantity = 4,  // non-finite quantity: rejected
+  kUnknownInterval = 5,  // for an interval the market does not hold: rejected
 };
 
 /** One order as the market sees it. Quantities are energy over the delivery interval. */

@@ -1,6 +1,6 @@
 #pragma once
 /** Rows of the HDF5 trace, one struct per dataset. Plain data with fixed layout:
- * each maps field-for-field onto an HDF5 compound type (sim/trace/trace_writer.cpp),
+ * each maps field-for-field onto an HDF5 compound type (sim/trace/table_specs.cpp),
  * and docs/trace-format.md documents every column. Units are in the names.
  * Payments: positive means the participant pays; currency units (Scenario::currency). */
 #include <cstdint>

@@ -10,8 +10,10 @@
 #include <string_view>
 #include <utility>
 
-// Layout written here is documented column by column in docs/trace-format.md;
-// keep the two in step.
+#include "sim/trace/table_specs.hpp"
+
+// The column layouts written here are in sim/trace/table_specs.cpp (shared with the
+// reader) and documented column by column in docs/trace-format.md; keep the two in step.
 
 namespace ebsim::trace {
 namespace {
@@ -94,183 +96,28 @@ class Handle {
 };
 
 // ---------------------------------------------------------------------------
-// Table layouts: one Column per struct field, in struct order.
+// Table layouts (sim/trace/table_specs.*, shared with the reader) and their HDF5 types.
 
-enum class ColumnType { kU8, kU32, kU64, kI64, kF64, kName };
-
-/** One field of a record struct; `unit` may contain kCurrencyMarker, replaced at commit. */
-struct Column {
-  const char* name;
-  std::size_t offset_bytes;  // offsetof in the record struct (memory layout)
-  ColumnType type;
-  const char* unit;          // "" for identifiers, codes and counts
-};
-
-constexpr std::string_view kCurrencyMarker = "{currency}";
+using detail::Column;
+using detail::kCurrencyMarker;
+using detail::table_spec;
+using detail::TableSpec;
 
 /** Largest chunk a table gets: the default HDF5 chunk cache (1 MiB), so a reader taking
  * small slices (h5py, row by row) keeps the chunk cached instead of inflating it per slice. */
 constexpr std::size_t kMaxChunkBytes = std::size_t{1} << 20;
-constexpr hsize_t kLargeTableMaxChunkRows = 16384;
-constexpr hsize_t kSmallTableMaxChunkRows = 64;  // /groups and /messages: a handful of rows
-
-/** A table: dataset path, description and columns of its record struct. */
-struct TableSpec {
-  const char* path;
-  const char* description;
-  std::size_t row_size_bytes;  // sizeof(record struct)
-  hsize_t max_chunk_rows;
-  std::vector<Column> columns;
-};
-
-#define EBSIM_COLUMN(Row, field, type, unit) \
-  Column { #field, offsetof(Row, field), ColumnType::type, unit }
-
-TableSpec group_table() {
-  using R = GroupRecord;
-  return {"/groups", "one row per participant group of the scenario", sizeof(R), kSmallTableMaxChunkRows,
-          {EBSIM_COLUMN(R, group, kU32, ""), EBSIM_COLUMN(R, name, kName, ""),
-           EBSIM_COLUMN(R, type, kU8, ""), EBSIM_COLUMN(R, count, kU32, ""),
-           EBSIM_COLUMN(R, strategy, kU8, "")}};
-}
-
-TableSpec participant_table() {
-  using R = ParticipantRecord;
-  return {"/participants", "one row per participant", sizeof(R), kLargeTableMaxChunkRows,
-          {EBSIM_COLUMN(R, participant, kU32, ""), EBSIM_COLUMN(R, group, kU32, ""),
-           EBSIM_COLUMN(R, node, kU32, ""), EBSIM_COLUMN(R, pv_peak_kw, kF64, "kW"),
-           EBSIM_COLUMN(R, battery_capacity_kwh, kF64, "kWh"),
-           EBSIM_COLUMN(R, battery_power_kw, kF64, "kW"),
-           EBSIM_COLUMN(R, access_latency_s, kF64, "s"),
-           EBSIM_COLUMN(R, access_bandwidth_bytes_per_s, kF64, "B/s")}};
-}
-
-TableSpec order_table() {
-  using R = OrderRecord;
-  return {"/orders", "every order sent, admitted or not", sizeof(R), kLargeTableMaxChunkRows,
-          {EBSIM_COLUMN(R, order, kU64, ""), EBSIM_COLUMN(R, interval, kU32, ""),
-           EBSIM_COLUMN(R, participant, kU32, ""), EBSIM_COLUMN(R, side, kU8, ""),
-           EBSIM_COLUMN(R, status, kU8, ""), EBSIM_COLUMN(R, quantity_kwh, kF64, "kWh"),
-           EBSIM_COLUMN(R, limit_price_per_kwh, kF64, "{currency}/kWh"),
-           EBSIM_COLUMN(R, submitted_s, kF64, "s"), EBSIM_COLUMN(R, arrived_s, kF64, "s"),
-           EBSIM_COLUMN(R, matched_kwh, kF64, "kWh"),
-           EBSIM_COLUMN(R, result_received_s, kF64, "s")}};
-}
-
-TableSpec trade_table() {
-  using R = TradeRecord;
-  return {"/trades", "every local trade", sizeof(R), kLargeTableMaxChunkRows,
-          {EBSIM_COLUMN(R, interval, kU32, ""), EBSIM_COLUMN(R, buy_order, kU64, ""),
-           EBSIM_COLUMN(R, sell_order, kU64, ""), EBSIM_COLUMN(R, buyer, kU32, ""),
-           EBSIM_COLUMN(R, seller, kU32, ""), EBSIM_COLUMN(R, quantity_kwh, kF64, "kWh"),
-           EBSIM_COLUMN(R, price_per_kwh, kF64, "{currency}/kWh")}};
-}
-
-TableSpec interval_table() {
-  using R = IntervalRecord;
-  return {"/intervals", "one row per delivery interval: market result and totals", sizeof(R),
-          kLargeTableMaxChunkRows,
-          {EBSIM_COLUMN(R, interval, kU32, ""), EBSIM_COLUMN(R, delivery_start_s, kF64, "s"),
-           EBSIM_COLUMN(R, delivery_start_unix_s, kI64, "s"),
-           EBSIM_COLUMN(R, gate_closure_s, kF64, "s"), EBSIM_COLUMN(R, bids, kU32, ""),
-           EBSIM_COLUMN(R, offers, kU32, ""), EBSIM_COLUMN(R, rejected_late, kU32, ""),
-           EBSIM_COLUMN(R, rejected_other, kU32, ""), EBSIM_COLUMN(R, trades, kU32, ""),
-           EBSIM_COLUMN(R, has_price, kU8, ""),
-           EBSIM_COLUMN(R, clearing_price_per_kwh, kF64, "{currency}/kWh"),
-           EBSIM_COLUMN(R, cleared_kwh, kF64, "kWh"),
-           EBSIM_COLUMN(R, declared_welfare, kF64, "{currency}"),
-           EBSIM_COLUMN(R, load_kwh, kF64, "kWh"), EBSIM_COLUMN(R, pv_kwh, kF64, "kWh"),
-           EBSIM_COLUMN(R, battery_charge_kwh, kF64, "kWh"),
-           EBSIM_COLUMN(R, battery_discharge_kwh, kF64, "kWh"),
-           EBSIM_COLUMN(R, utility_import_kwh, kF64, "kWh"),
-           EBSIM_COLUMN(R, utility_export_kwh, kF64, "kWh"),
-           EBSIM_COLUMN(R, participants_paid, kF64, "{currency}"),
-           EBSIM_COLUMN(R, utility_received, kF64, "{currency}"),
-           EBSIM_COLUMN(R, exchange_received, kF64, "{currency}"),
-           EBSIM_COLUMN(R, energy_imbalance_kwh, kF64, "kWh"),
-           EBSIM_COLUMN(R, money_imbalance, kF64, "{currency}")}};
-}
-
-TableSpec settlement_table() {
-  using R = SettlementRecord;
-  return {"/settlement", "one row per participant and interval", sizeof(R), kLargeTableMaxChunkRows,
-          {EBSIM_COLUMN(R, interval, kU32, ""), EBSIM_COLUMN(R, participant, kU32, ""),
-           EBSIM_COLUMN(R, load_kwh, kF64, "kWh"), EBSIM_COLUMN(R, pv_kwh, kF64, "kWh"),
-           EBSIM_COLUMN(R, battery_charge_kwh, kF64, "kWh"),
-           EBSIM_COLUMN(R, battery_discharge_kwh, kF64, "kWh"),
-           EBSIM_COLUMN(R, soc_end_kwh, kF64, "kWh"), EBSIM_COLUMN(R, market_buy_kwh, kF64, "kWh"),
-           EBSIM_COLUMN(R, market_sell_kwh, kF64, "kWh"),
-           EBSIM_COLUMN(R, utility_import_kwh, kF64, "kWh"),
-           EBSIM_COLUMN(R, utility_export_kwh, kF64, "kWh"),
-           EBSIM_COLUMN(R, market_payment, kF64, "{currency}"),
-           EBSIM_COLUMN(R, fee_payment, kF64, "{currency}"),
-           EBSIM_COLUMN(R, utility_payment, kF64, "{currency}"),
-           EBSIM_COLUMN(R, total_payment, kF64, "{currency}")}};
-}
-
-TableSpec message_table() {
-  using R = MessageStatRecord;
-  return {"/messages", "one row per message type", sizeof(R), kSmallTableMaxChunkRows,
-          {EBSIM_COLUMN(R, type, kName, ""), EBSIM_COLUMN(R, count, kU64, ""),
-           EBSIM_COLUMN(R, bytes, kU64, "B"), EBSIM_COLUMN(R, mean_transfer_s, kF64, "s"),
-           EBSIM_COLUMN(R, max_transfer_s, kF64, "s")}};
-}
-
-#undef EBSIM_COLUMN
-
-// ---------------------------------------------------------------------------
-// HDF5 types
-
-/** A fixed-length, NUL-padded ASCII string type of `size_bytes`. */
-Handle fixed_string_type(std::size_t size_bytes, const std::string& file) {
-  Handle type(H5Tcopy(H5T_C_S1), H5Tclose, file, "copy the string type");
-  check(H5Tset_size(type.get(), size_bytes), file, "size a string type");
-  check(H5Tset_strpad(type.get(), H5T_STR_NULLPAD), file, "set string padding");
-  return type;
-}
-
-/** The type of one column in memory (native) or in the file (little-endian). */
-Handle column_type(ColumnType type, bool in_file, const std::string& file) {
-  hid_t base = H5I_INVALID_HID;
-  switch (type) {
-    case ColumnType::kU8: base = in_file ? H5T_STD_U8LE : H5T_NATIVE_UINT8; break;
-    case ColumnType::kU32: base = in_file ? H5T_STD_U32LE : H5T_NATIVE_UINT32; break;
-    case ColumnType::kU64: base = in_file ? H5T_STD_U64LE : H5T_NATIVE_UINT64; break;
-    case ColumnType::kI64: base = in_file ? H5T_STD_I64LE : H5T_NATIVE_INT64; break;
-    case ColumnType::kF64: base = in_file ? H5T_IEEE_F64LE : H5T_NATIVE_DOUBLE; break;
-    case ColumnType::kName: return fixed_string_type(kNameLength, file);
-  }
-  return Handle(H5Tcopy(base), H5Tclose, file, "copy a column type");
-}
 
 /** The record struct exactly as laid out in memory (padding included, HOFFSET offsets). */
 Handle memory_row_type(const TableSpec& table, const std::string& file) {
-  Handle row(H5Tcreate(H5T_COMPOUND, table.row_size_bytes), H5Tclose, file, "create a compound type");
-  for (const Column& column : table.columns) {
-    const Handle type = column_type(column.type, /*in_file=*/false, file);
-    check(H5Tinsert(row.get(), column.name, column.offset_bytes, type.get()), file,
-          std::string("add column ") + column.name + " to " + table.path);
-  }
-  return row;
+  return Handle(detail::create_memory_row_type(table), H5Tclose, file,
+                std::string("build the memory row type of ") + table.path);
 }
 
 /** The row as stored: little-endian and packed. Packing drops the struct's padding bytes,
  * whose contents are unspecified and would otherwise make same-rows files differ. */
 Handle file_row_type(const TableSpec& table, const std::string& file) {
-  std::vector<Handle> types;
-  std::size_t packed_size_bytes = 0;
-  for (const Column& column : table.columns) {
-    types.push_back(column_type(column.type, /*in_file=*/true, file));
-    packed_size_bytes += H5Tget_size(types.back().get());
-  }
-  Handle row(H5Tcreate(H5T_COMPOUND, packed_size_bytes), H5Tclose, file, "create a compound type");
-  std::size_t offset_bytes = 0;
-  for (std::size_t i = 0; i < table.columns.size(); ++i) {
-    check(H5Tinsert(row.get(), table.columns[i].name, offset_bytes, types[i].get()), file,
-          std::string("add column ") + table.columns[i].name + " to " + table.path);
-    offset_bytes += H5Tget_size(types[i].get());
-  }
-  return row;
+  return Handle(detail::create_file_row_type(table), H5Tclose, file,
+                std::string("build the file row type of ") + table.path);
 }
 
 /** Largest power of two <= max_rows whose chunk fits kMaxChunkBytes (at least 1 row). */
@@ -482,9 +329,11 @@ struct TraceWriter::Impl {
   explicit Impl(const std::string& path) : final_path(path), partial_path(path + ".partial") {
     file = create_file(partial_path);
     tables.reserve(kMessages + 1);
-    for (auto spec : {group_table, participant_table, order_table, trade_table, interval_table,
-                      settlement_table, message_table})
-      tables.emplace_back(file.get(), spec(), partial_path);
+    for (const TableSpec* spec :
+         {&table_spec<GroupRecord>(), &table_spec<ParticipantRecord>(), &table_spec<OrderRecord>(),
+          &table_spec<TradeRecord>(), &table_spec<IntervalRecord>(), &table_spec<SettlementRecord>(),
+          &table_spec<MessageStatRecord>()})
+      tables.emplace_back(file.get(), *spec, partial_path);
   }
 
   /** The table to append to; adding rows after commit() is a caller bug. */

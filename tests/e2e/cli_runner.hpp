@@ -1,6 +1,7 @@
 #pragma once
 // Runs the real `ebsim` binary as a subprocess (SimGrid allows one engine per process).
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -26,7 +27,8 @@ inline std::string read_file(const std::filesystem::path& path) {
 
 /** A fresh, empty directory for one test's outputs. */
 inline std::filesystem::path fresh_dir(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() / ("ebsim-test-" + name);
+  // The process id keeps test binaries of different build trees from sharing folders.
+  const auto dir = std::filesystem::temp_directory_path() / ("ebsim-test-" + name + "-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;

@@ -63,7 +63,8 @@ class FakeNodeContext final : public NodeContext {
   const std::vector<PendingTimer>& timers() const { return timers_; }
 
   /** Fire the earliest pending timer (ties: the one started first) on `node`, after moving
-   * the clock to its time. Returns false (and does nothing) if no timer is pending. */
+   * the clock to its time; a timer whose time the test has already passed (by set_now or
+   * deliver) fires late, at now_s(). Returns false (and does nothing) if none is pending. */
   bool fire_next_timer(Node& node) {
     if (timers_.empty()) return false;
     const auto it = std::min_element(timers_.begin(), timers_.end(), [](const PendingTimer& a, const PendingTimer& b) {
@@ -71,7 +72,7 @@ class FakeNodeContext final : public NodeContext {
     });
     const PendingTimer timer = *it;
     timers_.erase(it);
-    set_now(timer.at_s);
+    now_s_ = std::max(now_s_, timer.at_s);
     node.on_timer(*this, timer.id, timer.tag);
     return true;
   }

@@ -1,4 +1,4 @@
-// TraceWriter (sim/trace) and summarize_trace / print_summary (analysis/report).
+// TraceWriter and trace_reader (sim/trace), summarize_trace / print_summary (analysis/report).
 #include <gtest/gtest.h>
 #include <hdf5.h>
 #include <unistd.h>
@@ -11,16 +11,21 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <iterator>
 #include <limits>
+#include <span>
 #include <sstream>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
 #include "analysis/report.hpp"
 #include "sim/scenario.hpp"
 #include "sim/trace/records.hpp"
+#include "sim/trace/trace_reader.hpp"
 #include "sim/trace/trace_writer.hpp"
 
 namespace ebsim::trace {
@@ -201,7 +206,8 @@ std::string file_bytes(const std::string& path) {
 }
 
 // ---------------------------------------------------------------------------
-// Reading back with the HDF5 C API: memory types built here, independently of the writer.
+// Reading back: rows with sim/trace/trace_reader; the stored layout independently, with the
+// HDF5 C API (StoredLayoutIsTheDocumentedOne), since the reader shares the writer's specs.
 
 /** Closes an HDF5 id at scope exit. */
 struct Id {
@@ -211,155 +217,6 @@ struct Id {
     if (id >= 0) close(id);
   }
 };
-
-hid_t name_type() {
-  const hid_t type = H5Tcopy(H5T_C_S1);
-  H5Tset_size(type, kNameLength);
-  H5Tset_strpad(type, H5T_STR_NULLPAD);
-  return type;
-}
-
-#define INSERT(T, field, type) H5Tinsert(t, #field, HOFFSET(T, field), type)
-
-hid_t memory_type(const GroupRecord*) {
-  const hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(GroupRecord));
-  const Id name{name_type(), H5Tclose};
-  INSERT(GroupRecord, group, H5T_NATIVE_UINT32);
-  INSERT(GroupRecord, name, name.id);
-  INSERT(GroupRecord, type, H5T_NATIVE_UINT8);
-  INSERT(GroupRecord, count, H5T_NATIVE_UINT32);
-  INSERT(GroupRecord, strategy, H5T_NATIVE_UINT8);
-  return t;
-}
-
-hid_t memory_type(const ParticipantRecord*) {
-  using R = ParticipantRecord;
-  const hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(R));
-  INSERT(R, participant, H5T_NATIVE_UINT32);
-  INSERT(R, group, H5T_NATIVE_UINT32);
-  INSERT(R, node, H5T_NATIVE_UINT32);
-  INSERT(R, pv_peak_kw, H5T_NATIVE_DOUBLE);
-  INSERT(R, battery_capacity_kwh, H5T_NATIVE_DOUBLE);
-  INSERT(R, battery_power_kw, H5T_NATIVE_DOUBLE);
-  INSERT(R, access_latency_s, H5T_NATIVE_DOUBLE);
-  INSERT(R, access_bandwidth_bytes_per_s, H5T_NATIVE_DOUBLE);
-  return t;
-}
-
-hid_t memory_type(const OrderRecord*) {
-  using R = OrderRecord;
-  const hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(R));
-  INSERT(R, order, H5T_NATIVE_UINT64);
-  INSERT(R, interval, H5T_NATIVE_UINT32);
-  INSERT(R, participant, H5T_NATIVE_UINT32);
-  INSERT(R, side, H5T_NATIVE_UINT8);
-  INSERT(R, status, H5T_NATIVE_UINT8);
-  INSERT(R, quantity_kwh, H5T_NATIVE_DOUBLE);
-  INSERT(R, limit_price_per_kwh, H5T_NATIVE_DOUBLE);
-  INSERT(R, submitted_s, H5T_NATIVE_DOUBLE);
-  INSERT(R, arrived_s, H5T_NATIVE_DOUBLE);
-  INSERT(R, matched_kwh, H5T_NATIVE_DOUBLE);
-  INSERT(R, result_received_s, H5T_NATIVE_DOUBLE);
-  return t;
-}
-
-hid_t memory_type(const TradeRecord*) {
-  using R = TradeRecord;
-  const hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(R));
-  INSERT(R, interval, H5T_NATIVE_UINT32);
-  INSERT(R, buy_order, H5T_NATIVE_UINT64);
-  INSERT(R, sell_order, H5T_NATIVE_UINT64);
-  INSERT(R, buyer, H5T_NATIVE_UINT32);
-  INSERT(R, seller, H5T_NATIVE_UINT32);
-  INSERT(R, quantity_kwh, H5T_NATIVE_DOUBLE);
-  INSERT(R, price_per_kwh, H5T_NATIVE_DOUBLE);
-  return t;
-}
-
-hid_t memory_type(const IntervalRecord*) {
-  using R = IntervalRecord;
-  const hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(R));
-  const hid_t f64 = H5T_NATIVE_DOUBLE, u32 = H5T_NATIVE_UINT32;
-  INSERT(R, interval, u32);
-  INSERT(R, delivery_start_s, f64);
-  INSERT(R, delivery_start_unix_s, H5T_NATIVE_INT64);
-  INSERT(R, gate_closure_s, f64);
-  INSERT(R, bids, u32);
-  INSERT(R, offers, u32);
-  INSERT(R, rejected_late, u32);
-  INSERT(R, rejected_other, u32);
-  INSERT(R, trades, u32);
-  INSERT(R, has_price, H5T_NATIVE_UINT8);
-  INSERT(R, clearing_price_per_kwh, f64);
-  INSERT(R, cleared_kwh, f64);
-  INSERT(R, declared_welfare, f64);
-  INSERT(R, load_kwh, f64);
-  INSERT(R, pv_kwh, f64);
-  INSERT(R, battery_charge_kwh, f64);
-  INSERT(R, battery_discharge_kwh, f64);
-  INSERT(R, utility_import_kwh, f64);
-  INSERT(R, utility_export_kwh, f64);
-  INSERT(R, participants_paid, f64);
-  INSERT(R, utility_received, f64);
-  INSERT(R, exchange_received, f64);
-  INSERT(R, energy_imbalance_kwh, f64);
-  INSERT(R, money_imbalance, f64);
-  return t;
-}
-
-hid_t memory_type(const SettlementRecord*) {
-  using R = SettlementRecord;
-  const hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(R));
-  const hid_t f64 = H5T_NATIVE_DOUBLE;
-  INSERT(R, interval, H5T_NATIVE_UINT32);
-  INSERT(R, participant, H5T_NATIVE_UINT32);
-  INSERT(R, load_kwh, f64);
-  INSERT(R, pv_kwh, f64);
-  INSERT(R, battery_charge_kwh, f64);
-  INSERT(R, battery_discharge_kwh, f64);
-  INSERT(R, soc_end_kwh, f64);
-  INSERT(R, market_buy_kwh, f64);
-  INSERT(R, market_sell_kwh, f64);
-  INSERT(R, utility_import_kwh, f64);
-  INSERT(R, utility_export_kwh, f64);
-  INSERT(R, market_payment, f64);
-  INSERT(R, fee_payment, f64);
-  INSERT(R, utility_payment, f64);
-  INSERT(R, total_payment, f64);
-  return t;
-}
-
-hid_t memory_type(const MessageStatRecord*) {
-  using R = MessageStatRecord;
-  const hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(R));
-  const Id name{name_type(), H5Tclose};
-  INSERT(R, type, name.id);
-  INSERT(R, count, H5T_NATIVE_UINT64);
-  INSERT(R, bytes, H5T_NATIVE_UINT64);
-  INSERT(R, mean_transfer_s, H5T_NATIVE_DOUBLE);
-  INSERT(R, max_transfer_s, H5T_NATIVE_DOUBLE);
-  return t;
-}
-
-#undef INSERT
-
-/** Every row of `dataset` (all columns) read with the C API. */
-template <class Row>
-std::vector<Row> read_all(const std::string& path, const char* dataset) {
-  const Id file{H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
-  EXPECT_GE(file.id, 0) << path;
-  const Id data{H5Dopen2(file.id, dataset, H5P_DEFAULT), H5Dclose};
-  EXPECT_GE(data.id, 0) << dataset;
-  const Id space{H5Dget_space(data.id), H5Sclose};
-  hsize_t rows = 0;
-  H5Sget_simple_extent_dims(space.id, &rows, nullptr);
-  std::vector<Row> out(rows);
-  const Id type{memory_type(static_cast<const Row*>(nullptr)), H5Tclose};
-  if (rows > 0) {
-    EXPECT_GE(H5Dread(data.id, type.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), 0) << dataset;
-  }
-  return out;
-}
 
 // Field-by-field views for exact comparison: doubles by bit pattern (NaN == NaN, -0 != 0).
 std::uint64_t bits(double x) { return std::bit_cast<std::uint64_t>(x); }
@@ -399,12 +256,18 @@ auto fields(const MessageStatRecord& r) {
   return std::make_tuple(text(r.type), r.count, r.bytes, bits(r.mean_transfer_s), bits(r.max_transfer_s));
 }
 
+/** The rows read back equal the rows written, field by field. */
 template <class Row>
-void expect_table(const std::string& path, const char* dataset, const std::vector<Row>& written) {
-  const std::vector<Row> read = read_all<Row>(path, dataset);
+void expect_rows(const std::vector<Row>& read, const std::vector<Row>& written) {
+  const std::string_view dataset = dataset_name<Row>();
   ASSERT_EQ(read.size(), written.size()) << dataset;
   for (std::size_t i = 0; i < read.size(); ++i)
     ASSERT_EQ(fields(read[i]), fields(written[i])) << dataset << " row " << i;
+}
+
+template <class Row>
+void expect_table(const std::string& path, const std::vector<Row>& written) {
+  expect_rows(read_table<Row>(path), written);
 }
 
 /** Every string of attribute `name` of `object` (a variable-length string scalar or array). */
@@ -481,13 +344,13 @@ TEST_F(TraceWriterTest, ReadsBackEveryRowAndField) {
   const SampleTrace sample = make_sample();
   const std::string trace = path("run.h5");
   write_trace(trace, sample);
-  expect_table(trace, "/groups", sample.groups);
-  expect_table(trace, "/participants", sample.participants);
-  expect_table(trace, "/orders", sample.orders);
-  expect_table(trace, "/trades", sample.trades);
-  expect_table(trace, "/intervals", sample.intervals);
-  expect_table(trace, "/settlement", sample.settlement);
-  expect_table(trace, "/messages", sample.messages);
+  expect_table(trace, sample.groups);
+  expect_table(trace, sample.participants);
+  expect_table(trace, sample.orders);
+  expect_table(trace, sample.trades);
+  expect_table(trace, sample.intervals);
+  expect_table(trace, sample.settlement);
+  expect_table(trace, sample.messages);
   EXPECT_EQ(root_string_attribute(trace, "scenario_yaml"), sample.metadata.scenario_yaml);
   EXPECT_EQ(root_string_attribute(trace, "currency"), "EUR");
   EXPECT_EQ(root_string_attribute(trace, "format"), "ebsim-trace");
@@ -538,7 +401,7 @@ TEST_F(TraceWriterTest, EmptyTraceHasEveryDataset) {
   const std::string trace = path("empty.h5");
   TraceWriter writer(trace);
   writer.commit(make_sample().metadata);
-  EXPECT_TRUE(read_all<OrderRecord>(trace, "/orders").empty());
+  EXPECT_TRUE(read_table<OrderRecord>(trace).empty());
   for (const char* dataset :
        {"/groups", "/participants", "/orders", "/trades", "/intervals", "/settlement", "/messages"}) {
     const Id file{H5Fopen(trace.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
@@ -563,6 +426,222 @@ TEST_F(TraceWriterTest, AddAfterCommitIsALogicError) {
   writer.commit(make_sample().metadata);
   EXPECT_THROW(writer.add(OrderRecord{}), std::logic_error);
   EXPECT_THROW(writer.commit(make_sample().metadata), std::logic_error);
+}
+
+/** The stored type of one column as docs/trace-format.md writes it (u32, i64, f64, str48),
+ * with "be" appended for big-endian numbers. */
+std::string stored_type(hid_t type) {
+  const std::size_t bits = 8 * H5Tget_size(type);
+  const std::string order = H5Tget_order(type) == H5T_ORDER_BE ? "be" : "";
+  switch (H5Tget_class(type)) {
+    case H5T_INTEGER: return (H5Tget_sign(type) == H5T_SGN_NONE ? "u" : "i") + std::to_string(bits) + order;
+    case H5T_FLOAT: return "f" + std::to_string(bits) + order;
+    case H5T_STRING: return "str" + std::to_string(H5Tget_size(type));
+    default: return "?";
+  }
+}
+
+/** "name:type" of every stored column in file order, then the stored row size, e.g.
+ * "order:u64 interval:u32 | 12 B". */
+std::string stored_layout(const std::string& path, const char* dataset) {
+  const Id file{H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
+  const Id data{H5Dopen2(file.id, dataset, H5P_DEFAULT), H5Dclose};
+  const Id type{H5Dget_type(data.id), H5Tclose};
+  if (H5Tget_class(type.id) != H5T_COMPOUND) return "not compound";
+  std::string layout;
+  for (int i = 0; i < H5Tget_nmembers(type.id); ++i) {
+    char* name = H5Tget_member_name(type.id, static_cast<unsigned>(i));
+    const Id member{H5Tget_member_type(type.id, static_cast<unsigned>(i)), H5Tclose};
+    layout += std::string(name) + ":" + stored_type(member.id) + " ";
+    H5free_memory(name);
+  }
+  return layout + "| " + std::to_string(H5Tget_size(type.id)) + " B";
+}
+
+// The layout a user of h5py sees, written out here from docs/trace-format.md, independently of
+// the column specs that the writer and the reader share.
+TEST_F(TraceWriterTest, StoredLayoutIsTheDocumentedOne) {
+  const std::string trace = path("run.h5");
+  write_trace(trace, make_sample());
+  EXPECT_EQ(stored_layout(trace, "/groups"), "group:u32 name:str48 type:u8 count:u32 strategy:u8 | 58 B");
+  EXPECT_EQ(stored_layout(trace, "/participants"),
+            "participant:u32 group:u32 node:u32 pv_peak_kw:f64 battery_capacity_kwh:f64 battery_power_kw:f64 "
+            "access_latency_s:f64 access_bandwidth_bytes_per_s:f64 | 52 B");
+  EXPECT_EQ(stored_layout(trace, "/orders"),
+            "order:u64 interval:u32 participant:u32 side:u8 status:u8 quantity_kwh:f64 limit_price_per_kwh:f64 "
+            "submitted_s:f64 arrived_s:f64 matched_kwh:f64 result_received_s:f64 | 66 B");
+  EXPECT_EQ(stored_layout(trace, "/trades"),
+            "interval:u32 buy_order:u64 sell_order:u64 buyer:u32 seller:u32 quantity_kwh:f64 price_per_kwh:f64 "
+            "| 44 B");
+  EXPECT_EQ(stored_layout(trace, "/intervals"),
+            "interval:u32 delivery_start_s:f64 delivery_start_unix_s:i64 gate_closure_s:f64 bids:u32 offers:u32 "
+            "rejected_late:u32 rejected_other:u32 trades:u32 has_price:u8 clearing_price_per_kwh:f64 "
+            "cleared_kwh:f64 declared_welfare:f64 load_kwh:f64 pv_kwh:f64 battery_charge_kwh:f64 "
+            "battery_discharge_kwh:f64 utility_import_kwh:f64 utility_export_kwh:f64 participants_paid:f64 "
+            "utility_received:f64 exchange_received:f64 energy_imbalance_kwh:f64 money_imbalance:f64 | 161 B");
+  EXPECT_EQ(stored_layout(trace, "/settlement"),
+            "interval:u32 participant:u32 load_kwh:f64 pv_kwh:f64 battery_charge_kwh:f64 "
+            "battery_discharge_kwh:f64 soc_end_kwh:f64 market_buy_kwh:f64 market_sell_kwh:f64 "
+            "utility_import_kwh:f64 utility_export_kwh:f64 market_payment:f64 fee_payment:f64 "
+            "utility_payment:f64 total_payment:f64 | 112 B");
+  EXPECT_EQ(stored_layout(trace, "/messages"),
+            "type:str48 count:u64 bytes:u64 mean_transfer_s:f64 max_transfer_s:f64 | 80 B");
+}
+
+// ---------------------------------------------------------------------------
+// trace_reader beyond reading back what the writer wrote (ReadsBackEveryRowAndField).
+
+class TraceReaderTest : public TraceWriterTest {};
+
+TEST_F(TraceReaderTest, DatasetNames) {
+  EXPECT_EQ(dataset_name<GroupRecord>(), "/groups");
+  EXPECT_EQ(dataset_name<ParticipantRecord>(), "/participants");
+  EXPECT_EQ(dataset_name<OrderRecord>(), "/orders");
+  EXPECT_EQ(dataset_name<TradeRecord>(), "/trades");
+  EXPECT_EQ(dataset_name<IntervalRecord>(), "/intervals");
+  EXPECT_EQ(dataset_name<SettlementRecord>(), "/settlement");
+  EXPECT_EQ(dataset_name<MessageStatRecord>(), "/messages");
+}
+
+TEST_F(TraceReaderTest, ReadsBlocksOfWholeChunksInFileOrder) {
+  const SampleTrace sample = make_sample();
+  const std::string trace = path("run.h5");
+  write_trace(trace, sample);
+  hsize_t chunk_rows = 0;
+  {
+    const Id file{H5Fopen(trace.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
+    const Id orders{H5Dopen2(file.id, "/orders", H5P_DEFAULT), H5Dclose};
+    const Id dcpl{H5Dget_create_plist(orders.id), H5Pclose};
+    ASSERT_EQ(H5Pget_chunk(dcpl.id, 1, &chunk_rows), 1);
+  }
+  std::vector<OrderRecord> read;
+  std::vector<std::size_t> block_sizes;
+  for_each_block<OrderRecord>(trace, [&](std::span<const OrderRecord> rows) {
+    block_sizes.push_back(rows.size());
+    read.insert(read.end(), rows.begin(), rows.end());
+  });
+  expect_rows(read, sample.orders);
+  ASSERT_GT(block_sizes.size(), 1u);  // 40000 rows: several blocks
+  for (std::size_t i = 0; i + 1 < block_sizes.size(); ++i) EXPECT_EQ(block_sizes[i] % chunk_rows, 0u) << i;
+
+  std::size_t rows = 0;
+  for_each_row<OrderRecord>(trace, [&](const OrderRecord& row) { EXPECT_EQ(row.order, 1000 + rows++); });
+  EXPECT_EQ(rows, kOrderCount);
+}
+
+TEST_F(TraceReaderTest, ReadsOnlyTheNamedColumns) {
+  const SampleTrace sample = make_sample();
+  const std::string trace = path("run.h5");
+  write_trace(trace, sample);
+  const std::vector<OrderRecord> read = read_table<OrderRecord>(trace, {"submitted_s", "order"});
+  ASSERT_EQ(read.size(), sample.orders.size());
+  const OrderRecord defaults;
+  for (std::size_t i = 0; i < read.size(); ++i) {
+    ASSERT_EQ(read[i].order, sample.orders[i].order) << i;
+    ASSERT_EQ(read[i].submitted_s, sample.orders[i].submitted_s) << i;
+    // The other fields keep their defaults (e.g. result_received_s = -1), not file data.
+    ASSERT_EQ(read[i].result_received_s, defaults.result_received_s) << i;
+    ASSERT_EQ(read[i].quantity_kwh, defaults.quantity_kwh) << i;
+    ASSERT_EQ(read[i].interval, defaults.interval) << i;
+  }
+  double traded_kwh = 0;
+  for_each_row<TradeRecord>(trace, [&](const TradeRecord& row) { traded_kwh += row.quantity_kwh; }, {"quantity_kwh"});
+  double expected_kwh = 0;
+  for (const TradeRecord& row : sample.trades) expected_kwh += row.quantity_kwh;
+  EXPECT_EQ(traded_kwh, expected_kwh);
+  // Naming a field the struct does not have is a caller bug, not bad input.
+  EXPECT_THROW(read_table<OrderRecord>(trace, {"price_per_kwh"}), std::invalid_argument);
+}
+
+/** /trades as another tool might store it: contiguous, big-endian, columns in reverse order
+ * with gaps between them, some wider or narrower than ebsim's, and an extra column. */
+struct ForeignTrade {
+  float note;
+  double price_per_kwh, quantity_kwh;
+  std::uint64_t seller, buyer, sell_order, buy_order;
+  std::uint16_t interval;
+};
+
+void write_foreign_trades(const std::string& path, const std::vector<TradeRecord>& trades, bool with_price) {
+  std::vector<ForeignTrade> rows;
+  for (const TradeRecord& t : trades)
+    rows.push_back({1.5f, t.price_per_kwh, t.quantity_kwh, t.seller, t.buyer, t.sell_order, t.buy_order,
+                    static_cast<std::uint16_t>(t.interval)});
+  using R = ForeignTrade;
+  const Id memory{H5Tcreate(H5T_COMPOUND, sizeof(R)), H5Tclose};
+  const Id stored{H5Tcreate(H5T_COMPOUND, 100), H5Tclose};
+  std::size_t offset = 0;
+  const auto add = [&](const char* name, std::size_t memory_offset, hid_t memory_type, hid_t stored_type) {
+    if (!with_price && std::strcmp(name, "price_per_kwh") == 0) return;
+    H5Tinsert(memory.id, name, memory_offset, memory_type);
+    H5Tinsert(stored.id, name, offset, stored_type);
+    offset += H5Tget_size(stored_type) + 3;  // gaps: not packed
+  };
+  add("note", HOFFSET(R, note), H5T_NATIVE_FLOAT, H5T_IEEE_F32LE);
+  add("price_per_kwh", HOFFSET(R, price_per_kwh), H5T_NATIVE_DOUBLE, H5T_IEEE_F64BE);
+  add("quantity_kwh", HOFFSET(R, quantity_kwh), H5T_NATIVE_DOUBLE, H5T_IEEE_F64BE);
+  add("seller", HOFFSET(R, seller), H5T_NATIVE_UINT64, H5T_STD_U64BE);
+  add("buyer", HOFFSET(R, buyer), H5T_NATIVE_UINT64, H5T_STD_U16BE);
+  add("sell_order", HOFFSET(R, sell_order), H5T_NATIVE_UINT64, H5T_STD_U64BE);
+  add("buy_order", HOFFSET(R, buy_order), H5T_NATIVE_UINT64, H5T_STD_U64BE);
+  add("interval", HOFFSET(R, interval), H5T_NATIVE_UINT16, H5T_STD_U16BE);
+  ASSERT_LE(offset, 100u);
+  const Id file{H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose};
+  const hsize_t count = rows.size();
+  const Id space{H5Screate_simple(1, &count, nullptr), H5Sclose};
+  const Id data{H5Dcreate2(file.id, "/trades", stored.id, space.id, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                H5Dclose};
+  ASSERT_GE(data.id, 0);
+  ASSERT_GE(H5Dwrite(data.id, memory.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows.data()), 0);
+}
+
+TEST_F(TraceReaderTest, ReadsColumnsByNameWhateverTheStoredLayout) {
+  const std::vector<TradeRecord> trades = make_sample().trades;
+  const std::string trace = path("foreign.h5");
+  write_foreign_trades(trace, trades, /*with_price=*/true);
+  expect_rows(read_table<TradeRecord>(trace), trades);
+  std::vector<TradeRecord> read;  // a contiguous dataset, read block by block
+  for_each_row<TradeRecord>(trace, [&](const TradeRecord& row) { read.push_back(row); });
+  expect_rows(read, trades);
+}
+
+/** The InputError from reading /trades of `path`, or "" if none was thrown. */
+std::string read_trades_error(const std::string& path) {
+  try {
+    read_table<TradeRecord>(path);
+  } catch (const sim::InputError& error) {
+    return error.what();
+  }
+  return "";
+}
+
+TEST_F(TraceReaderTest, BadInputIsAnInputErrorNamingFileAndDataset) {
+  const auto expect_names = [](const std::string& message, const std::string& file,
+                               std::initializer_list<const char*> words) {
+    EXPECT_NE(message.find(file), std::string::npos) << message;
+    EXPECT_NE(message.find("/trades"), std::string::npos) << message;
+    for (const char* word : words) EXPECT_NE(message.find(word), std::string::npos) << word << " in " << message;
+  };
+  const std::string missing = path("missing.h5");
+  expect_names(read_trades_error(missing), missing, {"no such file"});
+
+  const std::string text = path("not-a-trace.h5");
+  std::ofstream(text) << "this is not HDF5\n";
+  expect_names(read_trades_error(text), text, {"HDF5"});
+
+  const std::string no_trades = path("no-trades.h5");
+  write_trace(no_trades, make_sample());
+  {
+    const Id file{H5Fopen(no_trades.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose};
+    ASSERT_GE(H5Ldelete(file.id, "/trades", H5P_DEFAULT), 0);
+  }
+  expect_names(read_trades_error(no_trades), no_trades, {"missing dataset"});
+
+  const std::string no_price = path("no-price.h5");
+  write_foreign_trades(no_price, make_sample().trades, /*with_price=*/false);
+  expect_names(read_trades_error(no_price), no_price, {"price_per_kwh"});
+  // ... unless that column is not asked for.
+  EXPECT_EQ(read_table<TradeRecord>(no_price, {"quantity_kwh"}).size(), make_sample().trades.size());
 }
 
 // ---------------------------------------------------------------------------

@@ -190,6 +190,12 @@ TEST_F(ExchangeTest, AdmissionAcksAcceptedLateZeroQuantityInvalidPrice) {
   // Non-finite price: kInvalidPrice.
   arrive(order(4, 3, 0, Side::kSell, 1.0, std::numeric_limits<double>::quiet_NaN()), 220.0);
   EXPECT_EQ(only_ack(take(MessageType::kAck)).status, OrderStatus::kInvalidPrice);
+  // Non-finite quantity: kInvalidQuantity (a rule must never see it).
+  arrive(order(8, 3, 0, Side::kSell, std::numeric_limits<double>::infinity(), 0.10), 230.0);
+  EXPECT_EQ(only_ack(take(MessageType::kAck)).status, OrderStatus::kInvalidQuantity);
+  // For an interval the run does not hold: kUnknownInterval, and no book is opened for it.
+  arrive(order(9, 3, 99, Side::kSell, 1.0, 0.10), 240.0);
+  EXPECT_EQ(only_ack(take(MessageType::kAck)).status, OrderStatus::kUnknownInterval);
   // Exactly at gate closure, before the gate-closure timer: still in time (late means after).
   arrive(order(5, 3, 0, Side::kSell, 1.0, 0.10), 600.0);
   EXPECT_EQ(only_ack(take(MessageType::kAck)).status, OrderStatus::kAccepted);
@@ -209,12 +215,12 @@ TEST_F(ExchangeTest, AdmissionAcksAcceptedLateZeroQuantityInvalidPrice) {
   ASSERT_EQ(cleared_.size(), 1u);
   EXPECT_EQ(cleared_[0].bids, 1u);
   EXPECT_EQ(cleared_[0].offers, 1u);
-  EXPECT_EQ(cleared_[0].rejected_other, 3u);
+  EXPECT_EQ(cleared_[0].rejected_other, 4u);  // two zero quantities, a NaN price, an infinite quantity
   // The late ones came after the cleared signal; the settled signal carries the count.
   ctx_.run_timers_until(exchange(), 1800.0);
   ASSERT_EQ(settled_.size(), 1u);
   EXPECT_EQ(settled_[0].cleared.rejected_late, 2u);
-  EXPECT_EQ(settled_[0].cleared.rejected_other, 3u);
+  EXPECT_EQ(settled_[0].cleared.rejected_other, 4u);
 }
 
 TEST_F(ExchangeTest, OrderAfterSettlementOfItsIntervalIsLate) {
@@ -357,8 +363,18 @@ TEST_F(ExchangeTest, OrderAfterGateTimeIsLateEvenBeforeTheTimerFires) {
   // order arriving at 600.5 s for a gate at 600 s is late even if the gate-closure event
   // has not been handled yet.
   exchange().on_start(ctx_);
+  send_hand_cleared_book([this](const Order& o, double at) { arrive(o, at); });
+  ctx_.take_sent();
   arrive(order(5, 4, 0, Side::kBuy, 5.0, 1.00), 600.5);
   EXPECT_EQ(only_ack(take(MessageType::kAck)).status, OrderStatus::kLate);
+  // The gate-closure event, handled late, clears the book without it.
+  ctx_.fire_next_timer(exchange());
+  ASSERT_EQ(cleared_.size(), 1u);
+  EXPECT_EQ(cleared_[0].bids, 2u);
+  EXPECT_EQ(cleared_[0].rejected_late, 1u);
+  for (const Trade& t : cleared_[0].result.trades) EXPECT_NE(t.buy_order, 5u);
+  EXPECT_NEAR(cleared_[0].result.clearing_price_per_kwh, 0.26, kTol);
+  for (const SentMessage& m : take(MessageType::kResult)) EXPECT_NE(m.to, node_of(4));
 }
 
 TEST_F(ExchangeTest, SettlementSendsEveryParticipantAStatementAndSignalsHandTotals) {
