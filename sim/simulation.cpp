@@ -101,6 +101,15 @@ RunOutcome run_scenario(const Scenario& sc, const RunOptions& options) {
   auto rule = market::ClearingRuleRegistry::instance().create(sc.market.clearing_rule);
   if (!rule) throw InputError("unknown clearing rule '" + sc.market.clearing_rule + "'");
 
+  // The trace is opened first: an unwritable output path is bad input, found before any work.
+  std::unique_ptr<trace::TraceWriter> writer_owner;
+  try {
+    writer_owner = std::make_unique<trace::TraceWriter>(options.trace_path);
+  } catch (const std::runtime_error& e) {
+    throw InputError(options.trace_path + ": cannot write the trace: " + e.what());
+  }
+  trace::TraceWriter& writer = *writer_owner;
+
   configure_engine(sc);
   const Platform platform = build_platform(sc);
 
@@ -116,8 +125,6 @@ RunOutcome run_scenario(const Scenario& sc, const RunOptions& options) {
   runtime_options.progress = options.progress;
   runtime_options.progress_end_s = timing.delivery_end_s(timing.intervals - 1);
   Runtime runtime(runtime_options, platform.control);
-
-  trace::TraceWriter writer(options.trace_path);
 
   // Participants are nodes 0..N-1 (node id == participant id); the exchange comes last.
   const auto participant_count = static_cast<NodeId>(sc.participant_count());

@@ -152,6 +152,16 @@ TEST(Cli, BadScenarioExitsWithTwoAndLeavesNoTrace) {
   EXPECT_TRUE(fs::is_empty(dir)) << "a rejected scenario must not leave a trace";
 }
 
+TEST(Cli, UnwritableOutputPathIsBadInput) {
+  // The output's parent "directory" is a regular file, so no one (not even root) can create it.
+  const fs::path dir = fresh_dir("unwritable");
+  { std::ofstream(dir / "plain_file") << "x"; }
+  const fs::path trace = dir / "plain_file" / "out.h5";
+  const CliResult r = run_cli(std::string("run ") + kGolden + " -q -o '" + trace.string() + "'");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(trace.string()), std::string::npos) << r.err;
+}
+
 TEST(Cli, ReportOnSomethingThatIsNotATraceIsBadInput) {
   const CliResult r = run_cli(std::string("report ") + kGolden);
   EXPECT_EQ(r.exit_code, 2);
