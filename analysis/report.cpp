@@ -15,10 +15,10 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
-#include <utility>
 #include <vector>
 
 #include "sim/scenario.hpp"
+#include "sim/trace/hdf5_handle.hpp"
 #include "sim/trace/records.hpp"
 #include "sim/trace/trace_reader.hpp"
 
@@ -32,45 +32,12 @@ namespace ebsim::analysis {
 namespace {
 
 using sim::InputError;
+using trace::detail::Handle;
+using trace::detail::take_hdf5_innermost_error_text;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr std::string_view kTraceFormatName = "ebsim-trace";
 constexpr std::uint32_t kNewestTraceFormatVersion = 1;
-
-/** The current HDF5 error stack's innermost description (then cleared), or "". */
-std::string take_hdf5_error_text() {
-  std::string innermost;
-  H5Ewalk2(
-      H5E_DEFAULT, H5E_WALK_DOWNWARD,
-      [](unsigned, const H5E_error2_t* error, void* data) -> herr_t {
-        if (error->desc != nullptr && *error->desc != '\0') *static_cast<std::string*>(data) = error->desc;
-        return 0;
-      },
-      &innermost);
-  H5Eclear2(H5E_DEFAULT);
-  return innermost;
-}
-
-/** Owns one HDF5 identifier (closed with `closer`); an invalid id is allowed and ignored. */
-class Handle {
- public:
-  using Closer = herr_t (*)(hid_t);
-  Handle(hid_t id, Closer closer) : id_(id), closer_(closer) {}
-  Handle(Handle&& other) noexcept
-      : id_(std::exchange(other.id_, H5I_INVALID_HID)), closer_(other.closer_) {}
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  Handle& operator=(Handle&&) = delete;
-  ~Handle() {
-    if (id_ >= 0) closer_(id_);
-  }
-  hid_t get() const { return id_; }
-  bool valid() const { return id_ >= 0; }
-
- private:
-  hid_t id_;
-  Closer closer_;
-};
 
 /** An open trace file; every failure is an InputError naming the file and the object. */
 class TraceReader {
@@ -122,16 +89,18 @@ class TraceReader {
 
  private:
   static hid_t open_file(const std::string& path) {
-    // Silence HDF5's automatic error printing: every failure becomes an InputError.
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    // Every failure becomes an InputError, not HDF5's automatic printing of its error stack.
+    trace::detail::silence_hdf5_error_printing();
     std::error_code error;
     if (!std::filesystem::is_regular_file(path, error))
       throw InputError("trace " + path + ": no such file");
     const htri_t is_hdf5 = H5Fis_hdf5(path.c_str());
-    if (is_hdf5 < 0) throw InputError("trace " + path + ": cannot read: " + take_hdf5_error_text());
+    if (is_hdf5 < 0)
+      throw InputError("trace " + path + ": cannot read: " + take_hdf5_innermost_error_text());
     if (is_hdf5 == 0) throw InputError("trace " + path + ": not an HDF5 file");
     const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (file < 0) throw InputError("trace " + path + ": cannot open: " + take_hdf5_error_text());
+    if (file < 0)
+      throw InputError("trace " + path + ": cannot open: " + take_hdf5_innermost_error_text());
     return file;
   }
 
@@ -143,7 +112,7 @@ class TraceReader {
   }
 
   [[noreturn]] void fail_reading_attribute(const char* name) const {
-    fail(std::string("cannot read attribute /@") + name + ": " + take_hdf5_error_text());
+    fail(std::string("cannot read attribute /@") + name + ": " + take_hdf5_innermost_error_text());
   }
 
   std::string read_variable_string(hid_t attribute, hid_t type, const char* name) const {

@@ -1,7 +1,8 @@
 #include "sim/trace/table_specs.hpp"
 
 #include <cstddef>
-#include <utility>
+
+#include "sim/trace/hdf5_handle.hpp"
 
 namespace ebsim::trace::detail {
 namespace {
@@ -111,36 +112,17 @@ TableSpec message_table() {
 // caller, which turns it into its own kind of error (the writer's runtime_error, the
 // reader's InputError).
 
-/** Closes a type id at scope exit unless released. */
-class OwnedType {
- public:
-  explicit OwnedType(hid_t id) : id_(id) {}
-  OwnedType(OwnedType&& other) noexcept : id_(std::exchange(other.id_, H5I_INVALID_HID)) {}
-  OwnedType(const OwnedType&) = delete;
-  OwnedType& operator=(const OwnedType&) = delete;
-  OwnedType& operator=(OwnedType&&) = delete;
-  ~OwnedType() {
-    if (id_ >= 0) H5Tclose(id_);
-  }
-  hid_t get() const { return id_; }
-  bool valid() const { return id_ >= 0; }
-  hid_t release() { return std::exchange(id_, H5I_INVALID_HID); }
-
- private:
-  hid_t id_;
-};
-
 /** A fixed-length, NUL-padded ASCII string type of `size_bytes`. */
-OwnedType fixed_string_type(std::size_t size_bytes) {
-  OwnedType type(H5Tcopy(H5T_C_S1));
+Handle fixed_string_type(std::size_t size_bytes) {
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
   if (!type.valid() || H5Tset_size(type.get(), size_bytes) < 0 ||
       H5Tset_strpad(type.get(), H5T_STR_NULLPAD) < 0)
-    return OwnedType(H5I_INVALID_HID);
+    return Handle();
   return type;
 }
 
 /** The type of one column in memory (native) or in the file (little-endian). */
-OwnedType column_type(ColumnType type, bool in_file) {
+Handle column_type(ColumnType type, bool in_file) {
   hid_t base = H5I_INVALID_HID;
   switch (type) {
     case ColumnType::kU8: base = in_file ? H5T_STD_U8LE : H5T_NATIVE_UINT8; break;
@@ -150,7 +132,7 @@ OwnedType column_type(ColumnType type, bool in_file) {
     case ColumnType::kF64: base = in_file ? H5T_IEEE_F64LE : H5T_NATIVE_DOUBLE; break;
     case ColumnType::kName: return fixed_string_type(kNameLength);
   }
-  return OwnedType(H5Tcopy(base));
+  return Handle(H5Tcopy(base), H5Tclose);
 }
 
 }  // namespace
@@ -185,10 +167,10 @@ template <> const TableSpec& table_spec<MessageStatRecord>() {
 }
 
 hid_t create_memory_row_type(const TableSpec& table) {
-  OwnedType row(H5Tcreate(H5T_COMPOUND, table.row_size_bytes));
+  Handle row(H5Tcreate(H5T_COMPOUND, table.row_size_bytes), H5Tclose);
   if (!row.valid()) return H5I_INVALID_HID;
   for (const Column& column : table.columns) {
-    const OwnedType type = column_type(column.type, /*in_file=*/false);
+    const Handle type = column_type(column.type, /*in_file=*/false);
     if (!type.valid() || H5Tinsert(row.get(), column.name, column.offset_bytes, type.get()) < 0)
       return H5I_INVALID_HID;
   }
@@ -196,14 +178,14 @@ hid_t create_memory_row_type(const TableSpec& table) {
 }
 
 hid_t create_file_row_type(const TableSpec& table) {
-  std::vector<OwnedType> types;
+  std::vector<Handle> types;
   std::size_t packed_size_bytes = 0;
   for (const Column& column : table.columns) {
     types.push_back(column_type(column.type, /*in_file=*/true));
     if (!types.back().valid()) return H5I_INVALID_HID;
     packed_size_bytes += H5Tget_size(types.back().get());
   }
-  OwnedType row(H5Tcreate(H5T_COMPOUND, packed_size_bytes));
+  Handle row(H5Tcreate(H5T_COMPOUND, packed_size_bytes), H5Tclose);
   if (!row.valid()) return H5I_INVALID_HID;
   std::size_t offset_bytes = 0;
   for (std::size_t i = 0; i < table.columns.size(); ++i) {

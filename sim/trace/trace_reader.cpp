@@ -9,51 +9,20 @@
 #include <utility>
 
 #include "sim/scenario.hpp"
+#include "sim/trace/hdf5_handle.hpp"
 #include "sim/trace/table_specs.hpp"
 
 namespace ebsim::trace {
 namespace {
 
 using detail::Column;
+using detail::Handle;
 using detail::TableSpec;
+using detail::take_hdf5_innermost_error_text;
 using sim::InputError;
 
 /** Rows per block when a dataset is not chunked (a chunked one is read chunk-aligned). */
 constexpr hsize_t kDefaultBlockRows = 16384;
-
-/** The current HDF5 error stack's innermost description (then cleared), or "". */
-std::string take_hdf5_error_text() {
-  std::string innermost;
-  H5Ewalk2(
-      H5E_DEFAULT, H5E_WALK_DOWNWARD,
-      [](unsigned, const H5E_error2_t* error, void* data) -> herr_t {
-        if (error->desc != nullptr && *error->desc != '\0') *static_cast<std::string*>(data) = error->desc;
-        return 0;
-      },
-      &innermost);
-  H5Eclear2(H5E_DEFAULT);
-  return innermost;
-}
-
-/** Owns one HDF5 identifier (closed with `closer`); an invalid id is allowed and ignored. */
-class Handle {
- public:
-  using Closer = herr_t (*)(hid_t);
-  Handle(hid_t id, Closer closer) : id_(id), closer_(closer) {}
-  Handle(Handle&& other) noexcept : id_(std::exchange(other.id_, H5I_INVALID_HID)), closer_(other.closer_) {}
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  Handle& operator=(Handle&&) = delete;
-  ~Handle() {
-    if (id_ >= 0) closer_(id_);
-  }
-  hid_t get() const { return id_; }
-  bool valid() const { return id_ >= 0; }
-
- private:
-  hid_t id_;
-  Closer closer_;
-};
 
 /** `table` with only the named columns (all of them when `names` is empty). */
 TableSpec select_columns(const TableSpec& table, std::initializer_list<std::string_view> names) {
@@ -108,23 +77,23 @@ class TableFile {
     if (!memory_space.valid() ||
         H5Sselect_hyperslab(file_space_.get(), H5S_SELECT_SET, &start, nullptr, &count, nullptr) < 0 ||
         H5Dread(dataset_.get(), memory_type_.get(), memory_space.get(), file_space_.get(), H5P_DEFAULT, out) < 0)
-      fail(std::string("cannot read dataset ") + spec_.path + ": " + take_hdf5_error_text());
+      fail(std::string("cannot read dataset ") + spec_.path + ": " + take_hdf5_innermost_error_text());
   }
 
  private:
   [[noreturn]] void fail(const std::string& what) const { throw InputError("trace " + path_ + ": " + what); }
 
   hid_t open_file() const {
-    // Silence HDF5's automatic error printing: every failure becomes an InputError.
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    // Every failure becomes an InputError, not HDF5's automatic printing of its error stack.
+    detail::silence_hdf5_error_printing();
     const std::string reading = std::string(" (reading ") + spec_.path + ")";
     std::error_code error;
     if (!std::filesystem::is_regular_file(path_, error)) fail("no such file" + reading);
     const htri_t is_hdf5 = H5Fis_hdf5(path_.c_str());
-    if (is_hdf5 < 0) fail("cannot read: " + take_hdf5_error_text() + reading);
+    if (is_hdf5 < 0) fail("cannot read: " + take_hdf5_innermost_error_text() + reading);
     if (is_hdf5 == 0) fail("not an HDF5 file" + reading);
     const hid_t file = H5Fopen(path_.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (file < 0) fail("cannot open: " + take_hdf5_error_text() + reading);
+    if (file < 0) fail("cannot open: " + take_hdf5_innermost_error_text() + reading);
     return file;
   }
 
@@ -134,7 +103,8 @@ class TableFile {
       fail(std::string("missing dataset ") + spec_.path);
     }
     const hid_t dataset = H5Dopen2(file_.get(), spec_.path, H5P_DEFAULT);
-    if (dataset < 0) fail(std::string(spec_.path) + " is not a dataset: " + take_hdf5_error_text());
+    if (dataset < 0)
+      fail(std::string(spec_.path) + " is not a dataset: " + take_hdf5_innermost_error_text());
     return dataset;
   }
 
@@ -154,7 +124,9 @@ class TableFile {
       }
     }
     const hid_t type = detail::create_memory_row_type(spec_);
-    if (type < 0) fail(std::string("cannot build a reader type for ") + spec_.path + ": " + take_hdf5_error_text());
+    if (type < 0)
+      fail(std::string("cannot build a reader type for ") + spec_.path + ": " +
+           take_hdf5_innermost_error_text());
     return type;
   }
 

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <utility>
 
+#include "sim/trace/hdf5_handle.hpp"
 #include "sim/trace/table_specs.hpp"
 
 // The column layouts written here are in sim/trace/table_specs.cpp (shared with the
@@ -22,78 +23,26 @@ namespace {
 // Errors: HDF5 reports failures through return codes and an error stack. The
 // automatic stack printing is silenced (it would spill onto stderr in the
 // middle of a run) and failures become std::runtime_error carrying the stack's
-// outermost and innermost descriptions.
+// outermost and innermost descriptions (sim/trace/hdf5_handle.hpp).
 
-/** Collects the first (outermost) and last (innermost) HDF5 error descriptions. */
-struct ErrorStackText {
-  std::string outermost, innermost;
-};
-
-herr_t collect_error(unsigned /*n*/, const H5E_error2_t* error, void* data) {
-  auto& text = *static_cast<ErrorStackText*>(data);
-  const std::string desc = error->desc != nullptr ? error->desc : "";
-  if (text.outermost.empty()) text.outermost = desc;
-  text.innermost = desc;
-  return 0;
-}
-
-/** The current HDF5 error stack as one line (then cleared), or "" when empty. */
-std::string take_hdf5_error_text() {
-  ErrorStackText text;
-  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, collect_error, &text);
-  H5Eclear2(H5E_DEFAULT);
-  if (text.outermost.empty()) return "";
-  if (text.innermost.empty() || text.innermost == text.outermost) return text.outermost;
-  return text.outermost + " (" + text.innermost + ")";
-}
+using detail::Handle;
 
 [[noreturn]] void fail(const std::string& file, const std::string& what) {
-  const std::string detail = take_hdf5_error_text();
+  const std::string stack_text = detail::take_hdf5_error_text();
   throw std::runtime_error("trace " + file + ": HDF5 failed to " + what +
-                           (detail.empty() ? "" : ": " + detail));
+                           (stack_text.empty() ? "" : ": " + stack_text));
 }
 
 void check(herr_t status, const std::string& file, const std::string& what) {
   if (status < 0) fail(file, what);
 }
 
-/** Owns one HDF5 identifier and closes it with the matching H5?close. Move-only. */
-class Handle {
- public:
-  using Closer = herr_t (*)(hid_t);
-  Handle() = default;
-  /** Takes `id`, throwing (with `what`) if HDF5 returned an error instead of an id. */
-  Handle(hid_t id, Closer closer, const std::string& file, const std::string& what)
-      : id_(id), closer_(closer) {
-    if (id_ < 0) fail(file, what);
-  }
-  Handle(Handle&& other) noexcept
-      : id_(std::exchange(other.id_, H5I_INVALID_HID)), closer_(other.closer_) {}
-  Handle& operator=(Handle&& other) noexcept {
-    if (this != &other) {
-      close();
-      id_ = std::exchange(other.id_, H5I_INVALID_HID);
-      closer_ = other.closer_;
-    }
-    return *this;
-  }
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  ~Handle() { close(); }
-
-  hid_t get() const { return id_; }
-  /** Close now (idempotent); false if HDF5 reported an error while closing. */
-  bool close() noexcept {
-    herr_t status = 0;
-    if (id_ >= 0) status = closer_(id_);
-    id_ = H5I_INVALID_HID;
-    return status >= 0;
-  }
-
- private:
-  hid_t id_ = H5I_INVALID_HID;
-  Closer closer_ = nullptr;
-};
+/** Takes `id` into a Handle closed with `closer`, throwing (with `what`) if HDF5 returned an
+ * error instead of an id. */
+Handle checked(hid_t id, Handle::Closer closer, const std::string& file, const std::string& what) {
+  if (id < 0) fail(file, what);
+  return Handle(id, closer);
+}
 
 // ---------------------------------------------------------------------------
 // Table layouts (sim/trace/table_specs.*, shared with the reader) and their HDF5 types.
@@ -109,15 +58,15 @@ constexpr std::size_t kMaxChunkBytes = std::size_t{1} << 20;
 
 /** The record struct exactly as laid out in memory (padding included, HOFFSET offsets). */
 Handle memory_row_type(const TableSpec& table, const std::string& file) {
-  return Handle(detail::create_memory_row_type(table), H5Tclose, file,
-                std::string("build the memory row type of ") + table.path);
+  return checked(detail::create_memory_row_type(table), H5Tclose, file,
+                 std::string("build the memory row type of ") + table.path);
 }
 
 /** The row as stored: little-endian and packed. Packing drops the struct's padding bytes,
  * whose contents are unspecified and would otherwise make same-rows files differ. */
 Handle file_row_type(const TableSpec& table, const std::string& file) {
-  return Handle(detail::create_file_row_type(table), H5Tclose, file,
-                std::string("build the file row type of ") + table.path);
+  return checked(detail::create_file_row_type(table), H5Tclose, file,
+                 std::string("build the file row type of ") + table.path);
 }
 
 /** Largest power of two <= max_rows whose chunk fits kMaxChunkBytes (at least 1 row). */
@@ -141,7 +90,7 @@ std::string with_currency(std::string unit, const std::string& currency) {
 
 /** The variable-length UTF-8 string type. */
 Handle string_type(const std::string& file) {
-  Handle type(H5Tcopy(H5T_C_S1), H5Tclose, file, "copy the string type");
+  Handle type = checked(H5Tcopy(H5T_C_S1), H5Tclose, file, "copy the string type");
   check(H5Tset_size(type.get(), H5T_VARIABLE), file, "make a variable-length string type");
   check(H5Tset_cset(type.get(), H5T_CSET_UTF8), file, "set string encoding");
   return type;
@@ -150,9 +99,9 @@ Handle string_type(const std::string& file) {
 void write_string_attribute(hid_t object, const char* name, const std::string& value,
                             const std::string& file) {
   const Handle type = string_type(file);
-  Handle space(H5Screate(H5S_SCALAR), H5Sclose, file, "create a scalar dataspace");
-  Handle attribute(H5Acreate2(object, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
-                   H5Aclose, file, std::string("create attribute ") + name);
+  Handle space = checked(H5Screate(H5S_SCALAR), H5Sclose, file, "create a scalar dataspace");
+  Handle attribute = checked(H5Acreate2(object, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                                     H5Aclose, file, std::string("create attribute ") + name);
   const char* text = value.c_str();
   check(H5Awrite(attribute.get(), type.get(), &text), file, std::string("write attribute ") + name);
 }
@@ -164,17 +113,17 @@ void write_string_array_attribute(hid_t object, const char* name,
   for (const auto& value : values) texts.push_back(value.c_str());
   const Handle type = string_type(file);
   const hsize_t count = values.size();
-  Handle space(H5Screate_simple(1, &count, nullptr), H5Sclose, file, "create a dataspace");
-  Handle attribute(H5Acreate2(object, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
-                   H5Aclose, file, std::string("create attribute ") + name);
+  Handle space = checked(H5Screate_simple(1, &count, nullptr), H5Sclose, file, "create a dataspace");
+  Handle attribute = checked(H5Acreate2(object, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                                     H5Aclose, file, std::string("create attribute ") + name);
   check(H5Awrite(attribute.get(), type.get(), texts.data()), file, std::string("write attribute ") + name);
 }
 
 void write_number_attribute(hid_t object, const char* name, hid_t file_type, hid_t memory_type,
                             const void* value, const std::string& file) {
-  Handle space(H5Screate(H5S_SCALAR), H5Sclose, file, "create a scalar dataspace");
-  Handle attribute(H5Acreate2(object, name, file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT),
-                   H5Aclose, file, std::string("create attribute ") + name);
+  Handle space = checked(H5Screate(H5S_SCALAR), H5Sclose, file, "create a scalar dataspace");
+  Handle attribute = checked(H5Acreate2(object, name, file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                                     H5Aclose, file, std::string("create attribute ") + name);
   check(H5Awrite(attribute.get(), memory_type, value), file, std::string("write attribute ") + name);
 }
 
@@ -246,10 +195,10 @@ class Table {
     const hsize_t start = rows_written_;
     const hsize_t new_rows = rows_written_ + count;
     check(H5Dset_extent(dataset_.get(), &new_rows), file_, std::string("extend ") + spec_.path);
-    Handle file_space(H5Dget_space(dataset_.get()), H5Sclose, file_, "get a dataspace");
+    Handle file_space = checked(H5Dget_space(dataset_.get()), H5Sclose, file_, "get a dataspace");
     check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &start, nullptr, &count, nullptr),
           file_, "select rows");
-    Handle memory_space(H5Screate_simple(1, &count, nullptr), H5Sclose, file_, "create a dataspace");
+    Handle memory_space = checked(H5Screate_simple(1, &count, nullptr), H5Sclose, file_, "create a dataspace");
     check(H5Dwrite(dataset_.get(), memory_type_.get(), memory_space.get(), file_space.get(),
                    H5P_DEFAULT, pending_.data()),
           file_, std::string("write rows to ") + spec_.path);
@@ -276,8 +225,8 @@ class Table {
 
   Handle create_dataset(hid_t file_id, std::size_t file_row_bytes) {
     const hsize_t initial_rows = 0, max_rows = H5S_UNLIMITED;
-    Handle space(H5Screate_simple(1, &initial_rows, &max_rows), H5Sclose, file_, "create a dataspace");
-    Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, file_, "create a property list");
+    Handle space = checked(H5Screate_simple(1, &initial_rows, &max_rows), H5Sclose, file_, "create a dataspace");
+    Handle dcpl = checked(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, file_, "create a property list");
     check(H5Pset_obj_track_times(dcpl.get(), 0), file_, "disable time tracking");
     check(H5Pset_chunk(dcpl.get(), 1, &chunk_rows_), file_, "set the chunk size");
     check(H5Pset_shuffle(dcpl.get()), file_, "enable shuffle");
@@ -286,9 +235,9 @@ class Table {
     // defined bytes (the same in every run), never whatever the chunk buffer held.
     const std::vector<unsigned char> zero_row(file_row_bytes, 0);
     check(H5Pset_fill_value(dcpl.get(), file_type_.get(), zero_row.data()), file_, "set the fill value");
-    return Handle(H5Dcreate2(file_id, spec_.path, file_type_.get(), space.get(), H5P_DEFAULT, dcpl.get(),
-                             H5P_DEFAULT),
-                  H5Dclose, file_, std::string("create dataset ") + spec_.path);
+    return checked(H5Dcreate2(file_id, spec_.path, file_type_.get(), space.get(), H5P_DEFAULT, dcpl.get(),
+                              H5P_DEFAULT),
+                   H5Dclose, file_, std::string("create dataset ") + spec_.path);
   }
 
   TableSpec spec_;
@@ -300,16 +249,16 @@ class Table {
 };
 
 Handle create_file(const std::string& partial_path) {
-  // Silence HDF5's automatic printing of its error stack; failures become exceptions.
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose, partial_path, "create a property list");
+  // Failures become exceptions, not HDF5's automatic printing of its error stack.
+  detail::silence_hdf5_error_printing();
+  Handle fcpl = checked(H5Pcreate(H5P_FILE_CREATE), H5Pclose, partial_path, "create a property list");
   // The file creation list also creates the root group: no timestamps there either.
   check(H5Pset_obj_track_times(fcpl.get(), 0), partial_path, "disable time tracking");
-  Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, partial_path, "create a property list");
+  Handle fapl = checked(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, partial_path, "create a property list");
   // Strong close: H5Fclose really closes the file (and fails loudly) before the rename.
   check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), partial_path, "set the close degree");
-  return Handle(H5Fcreate(partial_path.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()), H5Fclose,
-                partial_path, "create the file");
+  return checked(H5Fcreate(partial_path.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()), H5Fclose,
+                 partial_path, "create the file");
 }
 
 /** Tables in creation order, which fixes the file's layout. */
