@@ -1,0 +1,27 @@
+#pragma once
+/** MATPOWER case files (format version 2): bus, gen, branch and gencost matrices, baseMVA. */
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "models/grid/grid_model.hpp"
+
+namespace ebsim::grid {
+
+/** A malformed case: `line` is 1-based (0 when the problem is not on one line). */
+class MatpowerError : public std::runtime_error {
+ public:
+  MatpowerError(int line, const std::string& message) : std::runtime_error(message), line_(line) {}
+  int line() const { return line_; }
+
+ private:
+  int line_;
+};
+
+/** Parse a case file's text. `name` names the case (e.g. the file stem) in the model.
+ * Throws MatpowerError naming the line and what is wrong (missing matrix, wrong column count,
+ * unparsable number, bad bus reference, version other than 2, gencost rows not matching the
+ * generators, ...). Models never read files: sim/ reads the text and attaches the path. */
+GridModel parse_matpower(std::string_view text, const std::string& name);
+
+}  // namespace ebsim::grid
