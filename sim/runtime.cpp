@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <algorithm>
 #include <limits>
 
 
@@ -204,7 +205,9 @@ void Runtime::timer_loop() {
       continue;
     }
     const TimerEntry next = timers_.top();
-    if (next.at_s > sg4::Engine::get_clock()) {
+    // A wake-up computed as now + (at - now) can land an ulp short of `at`: fire it anyway
+    // rather than wait again for a zero-length timeout.
+    if (next.at_s - sg4::Engine::get_clock() > 1e-9 * std::max(1.0, next.at_s)) {
       timer_wait_until_s_ = next.at_s;
       timer_cv_->wait_until(lock, next.at_s);
       timer_wait_until_s_ = -1;
