@@ -14,6 +14,7 @@
 #include "ebsim_version.hpp"
 #include "models/core/invariant.hpp"
 #include "models/market/clearing_rule.hpp"
+#include "sim/opf_command.hpp"
 #include "sim/scenario.hpp"
 #include "sim/simulation.hpp"
 
@@ -96,6 +97,16 @@ int main(int argc, char** argv) {
   auto* report = app.add_subcommand("report", "Print the results table of a trace written by 'ebsim run'.");
   report->add_option("trace", trace_file, "HDF5 trace")->required();
 
+  ebsim::sim::OpfCommandOptions opf_options;
+  auto* opf = app.add_subcommand(
+      "opf",
+      "DC optimal power flow of a MATPOWER case (like MATPOWER's rundcopf, solved with COIN-OR Clp): prints a "
+      "summary and writes buses.csv (LMPs, angles), generators.csv (dispatch) and branches.csv (flows, limits, "
+      "shadow prices) to --out. Exit 3 when the case has no feasible dispatch. See docs/opf.md.");
+  opf->add_option("case", opf_options.case_path, "MATPOWER case file (format version 2), e.g. scenarios/grids/case9.m")
+      ->required();
+  opf->add_option("--out", opf_options.out_dir, "Output directory for the CSV files (created if missing)")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -110,6 +121,10 @@ int main(int argc, char** argv) {
       std::cout << file << ": ok: scenario '" << scenario.name << "', " << scenario.participant_count()
                 << " participants in " << scenario.groups.size() << " groups, " << scenario.interval_count()
                 << " intervals\n";
+      return 0;
+    }
+    if (*opf) {
+      ebsim::sim::run_opf_command(opf_options, std::cout);
       return 0;
     }
     if (*report) {

@@ -11,6 +11,7 @@
 
 #include "models/core/units.hpp"
 #include "models/market/clearing_rule.hpp"
+#include "models/market/fixed_price.hpp"
 #include "sim/csv_profile.hpp"
 #include "sim/scenario_text.hpp"
 #include "sim/scenario_yaml.hpp"
@@ -27,8 +28,8 @@ constexpr std::array<std::string_view, 11> kTopKeys{
     "name", "description", "seed", "start", "duration", "currency",
     "site", "market", "utility", "network", "participants"};
 constexpr std::array<std::string_view, 1> kSiteKeys{"latitude"};
-constexpr std::array<std::string_view, 6> kMarketKeys{"design", "clearing", "interval",
-                                                      "gate_closure", "bid_window", "exchange_fee"};
+constexpr std::array<std::string_view, 7> kMarketKeys{"design", "clearing", "interval", "gate_closure",
+                                                      "bid_window", "exchange_fee", "fixed_price"};
 constexpr std::array<std::string_view, 2> kUtilityKeys{"retail_tariff", "feed_in_tariff"};
 constexpr std::array<std::string_view, 5> kNetworkKeys{"model", "backbone", "exchange", "message_sizes",
                                                       "max_parallel_sends"};
@@ -131,6 +132,13 @@ MarketSpec read_market(const Value& value) {
   }
   if (auto clearing = map.find("clearing")) {
     market.clearing_rule = clearing->choice(market::ClearingRuleRegistry::instance().names());
+  }
+  // Rule parameters: each key is required by the rule that uses it and an error with any other.
+  if (market.clearing_rule == market::FixedPrice::kName) {
+    const Value price = map.required("fixed_price", "a price such as \"0.20/kWh\" with clearing: fixed_price");
+    market.clearing_params.fixed_price_per_kwh = price.quantity(units::parse_price_per_kwh);
+  } else {
+    map.reject("fixed_price", "clearing: " + market.clearing_rule, "clearing: fixed_price");
   }
   const auto interval = map.find("interval");
   if (interval) {

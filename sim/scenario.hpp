@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "models/market/clearing_rule.hpp"
+
 namespace ebsim::sim {
 
 /** Bad input: the message names file, line (and column), key and what was expected. Exit code 2. */
@@ -73,6 +75,7 @@ enum class MarketDesign { kCentralized };
 struct MarketSpec {
   MarketDesign design = MarketDesign::kCentralized;
   std::string clearing_rule = "pay_as_clear";  // a name in ClearingRuleRegistry
+  market::ClearingRuleParams clearing_params;  // the rule's parameters (market.fixed_price), passed to its factory
   double interval_s = 900.0;        // length of one delivery interval
   double gate_closure_s = 300.0;    // the book closes this long before delivery starts
   double bid_window_s = 480.0;      // participants send orders uniformly within this window after the market opens

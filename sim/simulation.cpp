@@ -98,7 +98,7 @@ void record_settlement(trace::TraceWriter& writer, const Scenario& sc, const mar
 
 RunOutcome run_scenario(const Scenario& sc, const RunOptions& options) {
   const auto wall_start = std::chrono::steady_clock::now();
-  auto rule = market::ClearingRuleRegistry::instance().create(sc.market.clearing_rule);
+  auto rule = market::ClearingRuleRegistry::instance().create(sc.market.clearing_rule, sc.market.clearing_params);
   if (!rule) throw InputError("unknown clearing rule '" + sc.market.clearing_rule + "'");
 
   // The trace is opened first: an unwritable output path is bad input, found before any work.

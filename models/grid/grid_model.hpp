@@ -4,6 +4,7 @@
  * PTDFs and topology live in dc_network.hpp, the optimal power flow in dc_opf.hpp. */
 #include <cstddef>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace ebsim::grid {
@@ -57,9 +58,18 @@ struct GridModel {
   std::vector<Generator> generators;
   std::vector<Branch> branches;
   std::vector<GenCost> gencosts;  // one per generator (or empty when the case has none)
+  /** Bus number -> position in `buses`, built by index_buses() (parse_matpower calls it). Only
+   * looked up, never iterated. May be empty or stale: bus_index() checks every hit. */
+  std::unordered_map<int, std::size_t> bus_position_by_id;
 
-  /** Position of external bus number `id` in `buses`. REQUIRES: the bus exists. */
+  /** Position of external bus number `id` in `buses`. O(1) on average when the index is current
+   * (one hash lookup, checked against `buses`); O(buses) when the index is missing or stale, e.g.
+   * after buses were added or renumbered by hand, so it is always correct.
+   * Throws std::out_of_range if no bus has that number. REQUIRES: bus numbers are unique. */
   std::size_t bus_index(int id) const;
+
+  /** Rebuild bus_position_by_id from `buses` (O(buses)); call after changing `buses`. */
+  void index_buses();
 };
 
 }  // namespace ebsim::grid

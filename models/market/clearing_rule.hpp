@@ -1,8 +1,11 @@
 #pragma once
 /** The clearing seam: a pure kernel from an order book to trades, chosen by name. */
+#include <cstddef>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,14 +48,23 @@ class ClearingRule {
   virtual ClearingResult clear(const OrderBook& book, const grid::GridView* grid, Rng& rng) const = 0;
 };
 
+/** Parameters of the rules, set from the scenario's `market` section. One field per parameter;
+ * a rule reads the fields it needs and ignores the others. */
+struct ClearingRuleParams {
+  /** fixed_price (required by it): the one price of every trade; scenario key market.fixed_price. */
+  std::optional<double> fixed_price_per_kwh;
+};
+
 /** Name -> factory. Rules register themselves with a static ClearingRuleRegistration. */
 class ClearingRuleRegistry {
  public:
-  using Factory = std::function<std::unique_ptr<ClearingRule>()>;
+  /** Builds a rule from the parameters; throws std::invalid_argument if one it needs is missing or bad. */
+  using Factory = std::function<std::unique_ptr<ClearingRule>(const ClearingRuleParams&)>;
   static ClearingRuleRegistry& instance();
   void add(std::string name, Factory factory);
-  /** The rule called `name`, or nullptr if there is none. */
-  std::unique_ptr<ClearingRule> create(std::string_view name) const;
+  /** The rule called `name`, or nullptr if there is none. Throws std::invalid_argument (from the
+   * factory) if the rule needs a parameter that `params` lacks, e.g. fixed_price without a price. */
+  std::unique_ptr<ClearingRule> create(std::string_view name, const ClearingRuleParams& params = {}) const;
   /** Registered names, sorted. */
   std::vector<std::string> names() const;
 
@@ -66,5 +78,46 @@ struct ClearingRuleRegistration {
     ClearingRuleRegistry::instance().add(std::move(name), std::move(factory));
   }
 };
+
+// ---- Building blocks shared by the rules -------------------------------------------------------
+// The same admission, priority and bookkeeping as the reference rule (pay_as_clear.hpp, steps 1,
+// 2 and 5), so that rules differ only where they mean to. Each rule's header says which it uses.
+
+/** pay_as_clear step 1: quantity_kwh > 0 and finite, limit price finite. Rules skip other orders
+ * (ClearingRule::clear REQUIRES there are none; skipping them keeps a bad order from crashing a kernel). */
+bool is_admissible(const Order& order);
+
+/** Positions in `orders` of its admissible orders in price-time priority (pay_as_clear step 2):
+ * limit price descending for side kBuy, ascending for kSell; equal prices by earlier arrived_s
+ * (NaN counts as the latest), then lower id, then lower position. `side` only picks the direction. */
+std::vector<std::size_t> price_time_order(std::span<const Order> orders, Side side);
+
+/** Positions in `orders` of its admissible orders in arrival order: earlier arrived_s (NaN
+ * counts as the latest), then lower id, then lower position. */
+std::vector<std::size_t> arrival_order(std::span<const Order> orders);
+
+/** One segment of a merge walk: positions in the bid and offer spans, and the quantity matched. */
+struct WalkMatch {
+  std::size_t bid = 0;
+  std::size_t offer = 0;
+  double quantity_kwh = 0.0;
+};
+
+/** The merge walk of pay_as_clear step 3 over given priority lists (positions into `bids` and
+ * `offers`, e.g. from price_time_order): match the first bid and offer with quantity left for
+ * min(remainders) while bid limit >= offer limit; a remainder <= kQuantityTolerance_kwh counts as
+ * zero. Stops at the first pair that does not cross or when a list runs out. Segments in walk order. */
+std::vector<WalkMatch> merge_walk(std::span<const Order> bids, std::span<const std::size_t> bid_priority,
+                                  std::span<const Order> offers, std::span<const std::size_t> offer_priority);
+
+/** Append the trade `bid` buys `quantity_kwh` from `offer` at `price_per_kwh`, and add it to
+ * cleared_kwh and declared_welfare ((bid limit - offer limit) * quantity). */
+void append_trade(ClearingResult& result, const Order& bid, const Order& offer, double quantity_kwh,
+                  double price_per_kwh);
+
+/** Set has_price and clearing_price_per_kwh to the volume-weighted mean price of the trades
+ * (sum of quantity * price over cleared_kwh, in trade order, clamped to the lowest and highest
+ * trade price so that rounding never puts it outside them). No trades: has_price = false, price 0. */
+void set_volume_weighted_price(ClearingResult& result);
 
 }  // namespace ebsim::market

@@ -120,8 +120,9 @@ ClearingResult PayAsClear::clear(const OrderBook& book, const grid::GridView* /*
 }
 
 namespace {
-const ClearingRuleRegistration kRegistration(std::string(PayAsClear::kName),
-                                             [] { return std::make_unique<PayAsClear>(); });
+const ClearingRuleRegistration kRegistration(std::string(PayAsClear::kName), [](const ClearingRuleParams&) {
+  return std::make_unique<PayAsClear>();
+});
 }  // namespace
 
 }  // namespace ebsim::market

@@ -140,6 +140,40 @@ TEST(ScenarioLoad, EveryShippedScenarioLoads) {
   EXPECT_GE(loaded, 1);
 }
 
+// ---- Positive: clearing rules and their parameters -------------------------------------------
+
+TEST(ScenarioClearing, EveryRuleWithoutParametersCanBeChosen) {
+  for (const std::string rule : {"pay_as_clear", "pay_as_bid", "cda", "posted_price"}) {
+    const Scenario s = load_scenario(fixture("valid_minimal.yaml"), {"market.clearing=" + rule});
+    EXPECT_EQ(s.market.clearing_rule, rule);
+    EXPECT_FALSE(s.market.clearing_params.fixed_price_per_kwh.has_value()) << rule;
+  }
+  EXPECT_FALSE(load_scenario(kDemo).market.clearing_params.fixed_price_per_kwh.has_value());
+}
+
+TEST(ScenarioClearing, FixedPriceIsReadInEitherPriceUnit) {
+  const Scenario s =
+      load_scenario(fixture("valid_minimal.yaml"), {"market.clearing=fixed_price", "market.fixed_price=0.20/kWh"});
+  EXPECT_EQ(s.market.clearing_rule, "fixed_price");
+  ASSERT_TRUE(s.market.clearing_params.fixed_price_per_kwh.has_value());
+  EXPECT_DOUBLE_EQ(*s.market.clearing_params.fixed_price_per_kwh, 0.20);
+  const Scenario mwh =
+      load_scenario(fixture("valid_minimal.yaml"), {"market.clearing=fixed_price", "market.fixed_price=150/MWh"});
+  EXPECT_DOUBLE_EQ(*mwh.market.clearing_params.fixed_price_per_kwh, 0.15);
+  EXPECT_THAT(mwh.yaml_as_run, HasSubstr("fixed_price: 150/MWh"));
+}
+
+TEST(ScenarioClearing, ShippedRuleScenariosUseTheirRules) {
+  const std::string dir = kSourceDir + "/scenarios/rules/";
+  EXPECT_EQ(load_scenario(dir + "pay_as_bid.yaml").market.clearing_rule, "pay_as_bid");
+  EXPECT_EQ(load_scenario(dir + "cda_latency.yaml").market.clearing_rule, "cda");
+  EXPECT_EQ(load_scenario(dir + "posted_price_charging.yaml").market.clearing_rule, "posted_price");
+  const Scenario tokens = load_scenario(dir + "fixed_price_tokens.yaml");
+  EXPECT_EQ(tokens.market.clearing_rule, "fixed_price");
+  ASSERT_TRUE(tokens.market.clearing_params.fixed_price_per_kwh.has_value());
+  EXPECT_DOUBLE_EQ(*tokens.market.clearing_params.fixed_price_per_kwh, 1.0);  // 1 kWh = 1 token
+}
+
 // ---- Positive: overrides -------------------------------------------------------------------
 
 TEST(ScenarioOverrides, SetChangesValuesByGroupNameAndIndex) {
@@ -229,7 +263,7 @@ TEST(ScenarioErrors, MoreThanOneDocument) {
 TEST(ScenarioErrors, UnknownKeySuggestsTheClosest) {
   EXPECT_THAT(fixture_error("unknown_key.yaml"),
               AllOf(HasSubstr("unknown_key.yaml:6:3: market.intervall: expected one of the keys design, clearing, "
-                              "interval, gate_closure, bid_window, exchange_fee, got 'intervall'"),
+                              "interval, gate_closure, bid_window, exchange_fee, fixed_price, got 'intervall'"),
                     HasSubstr("(did you mean 'interval'?)")));
 }
 
@@ -251,7 +285,7 @@ TEST(ScenarioErrors, DuplicateKey) {
 TEST(ScenarioErrors, WrongType) {
   EXPECT_THAT(fixture_error("wrong_type_list_for_mapping.yaml"),
               HasSubstr("wrong_type_list_for_mapping.yaml:5:9: market: expected a mapping with the keys design, "
-                        "clearing, interval, gate_closure, bid_window, exchange_fee, got a list"));
+                        "clearing, interval, gate_closure, bid_window, exchange_fee, fixed_price, got a list"));
   EXPECT_THAT(fixture_error("wrong_type_mapping_for_list.yaml"),
               HasSubstr("wrong_type_mapping_for_list.yaml:8:15: participants: expected a non-empty list of "
                         "participant groups, got a mapping"));
@@ -320,6 +354,26 @@ TEST(ScenarioErrors, UnknownClearingRule) {
   EXPECT_THAT(fixture_error("unknown_clearing_rule.yaml"),
               AllOf(HasSubstr("unknown_clearing_rule.yaml:8:13: market.clearing: expected one of "),
                     HasSubstr("pay_as_clear"), HasSubstr("got \"pay_as_cleer\" (did you mean 'pay_as_clear'?)")));
+}
+
+TEST(ScenarioErrors, FixedPriceIsRequiredByFixedPrice) {
+  EXPECT_EQ(set_error("market.clearing=fixed_price"),
+            fixture("valid_minimal.yaml") +
+                ":6:3: market.fixed_price: expected a price such as \"0.20/kWh\" with clearing: fixed_price "
+                "(a required key), got nothing (the key is missing)");
+  EXPECT_EQ(error_of(fixture("valid_minimal.yaml"), {"market.clearing=fixed_price", "market.fixed_price=0.20"}),
+            "--set market.fixed_price=0.20: market.fixed_price: expected a price such as \"0.30/kWh\" "
+            "(units: /kWh, /MWh), got \"0.20\"");
+}
+
+TEST(ScenarioErrors, FixedPriceIsAnErrorWithAnyOtherRule) {
+  // With the default rule, and with a rule chosen explicitly.
+  EXPECT_EQ(set_error("market.fixed_price=0.20/kWh"),
+            "--set market.fixed_price=0.20/kWh: market.fixed_price: expected no 'fixed_price' key with clearing: "
+            "pay_as_clear (it applies only to clearing: fixed_price), got fixed_price: \"0.20/kWh\"");
+  EXPECT_THAT(error_of(fixture("valid_minimal.yaml"), {"market.clearing=cda", "market.fixed_price=0.20/kWh"}),
+              HasSubstr("market.fixed_price: expected no 'fixed_price' key with clearing: cda (it applies only to "
+                        "clearing: fixed_price)"));
 }
 
 TEST(ScenarioErrors, CsvErrorNamesTheCsvLineAndTheScenarioKey) {
