@@ -3,7 +3,14 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <string>
 #include <vector>
+
+#include "models/grid/dc_opf.hpp"
+#include "models/grid/matpower.hpp"
+#include "models/market/clearing_rule.hpp"
 
 #include "models/agents/profiles.hpp"
 #include "models/core/rng.hpp"
@@ -59,6 +66,39 @@ void BM_SortOrdersByPrice(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 BENCHMARK(BM_SortOrdersByPrice)->RangeMultiplier(10)->Range(1000, 1000000)->Unit(benchmark::kMillisecond);
+
+/** Any registered rule by name on the same random books (cda: orders per second matched on arrival). */
+void BM_ClearingRule(benchmark::State& state, const char* rule_name) {
+  const OrderBook book = random_book(static_cast<std::size_t>(state.range(0)));
+  ebsim::market::ClearingRuleParams params;
+  params.fixed_price_per_kwh = 0.20;
+  const auto rule = ebsim::market::ClearingRuleRegistry::instance().create(rule_name, params);
+  Rng rng(1, "bench/rule");
+  for (auto _ : state) {
+    auto result = rule->clear(book, nullptr, rng);
+    benchmark::DoNotOptimize(result.trades.data());
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK_CAPTURE(BM_ClearingRule, cda, "cda")->RangeMultiplier(10)->Range(1000, 1000000)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ClearingRule, pay_as_bid, "pay_as_bid")->Arg(1000000)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ClearingRule, fixed_price, "fixed_price")->Arg(1000000)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ClearingRule, posted_price, "posted_price")->Arg(1000000)->Unit(benchmark::kMillisecond);
+
+/** One DC-OPF per market interval on a shipped IEEE case (read once, solved every iteration). */
+void BM_DcOpf(benchmark::State& state, const char* case_name) {
+  std::ifstream in(std::string(EBSIM_SOURCE_DIR) + "/scenarios/grids/" + case_name + ".m");
+  std::stringstream text;
+  text << in.rdbuf();
+  const auto grid = ebsim::grid::parse_matpower(text.str(), case_name);
+  for (auto _ : state) {
+    auto result = ebsim::grid::solve_dc_opf(grid);
+    if (!result.optimal) state.SkipWithError("DC-OPF not optimal");
+    benchmark::DoNotOptimize(result.lmp_per_mwh.data());
+  }
+}
+BENCHMARK_CAPTURE(BM_DcOpf, case118, "case118")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_DcOpf, case300, "case300")->Unit(benchmark::kMillisecond);
 
 void BM_SettleInterval(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
