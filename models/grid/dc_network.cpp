@@ -106,7 +106,7 @@ bool in_dc_network(const GridModel& grid, std::size_t branch_position) {
 std::vector<double> dc_bus_load_mw(const GridModel& grid) {
   std::vector<double> load_mw;
   load_mw.reserve(grid.buses.size());
-  for (const Bus& bus : grid.buses) load_mw.push_back(bus.pd_mw + bus.gs_mw);
+  for (const Bus& bus : grid.buses) load_mw.push_back(bus.type == BusType::kIsolated ? 0.0 : bus.pd_mw + bus.gs_mw);
   return load_mw;
 }
 

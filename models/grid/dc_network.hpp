@@ -37,7 +37,7 @@ struct DcNetwork {
 bool in_dc_network(const GridModel& grid, std::size_t branch_position);
 
 /** Fixed load per bus position in the DC model (MW): Pd + Gs, the shunt conductance's demand at
- * V = 1 p.u. counting as load. */
+ * V = 1 p.u. counting as load; 0 at isolated buses (type 4), which MATPOWER leaves out. */
 std::vector<double> dc_bus_load_mw(const GridModel& grid);
 
 /** Net injection per bus position (MW) of the case file's dispatch: the Pg of in-service

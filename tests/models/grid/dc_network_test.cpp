@@ -288,6 +288,11 @@ TEST(DcNetwork, BusLoadIncludesShuntConductance) {
   grid.generators = {Generator{.bus = 1, .pg_mw = 12.0}, Generator{.bus = 3, .pg_mw = 7.0, .in_service = false}};
   EXPECT_EQ(dc_bus_load_mw(grid), (std::vector<double>{0.0, 10.5, 0.0}));
   EXPECT_EQ(case_injection_mw(grid), (std::vector<double>{12.0, -10.5, 0.0}));
+  grid.buses[1].type = BusType::kIsolated;  // out of the model, as in MATPOWER
+  grid.generators[1].in_service = true;
+  grid.buses[2].type = BusType::kIsolated;
+  EXPECT_EQ(dc_bus_load_mw(grid), (std::vector<double>{0.0, 0.0, 0.0}));
+  EXPECT_EQ(case_injection_mw(grid), (std::vector<double>{12.0, 0.0, 0.0}));
 }
 
 }  // namespace
