@@ -12,7 +12,9 @@
 #include "models/core/units.hpp"
 #include "models/market/clearing_rule.hpp"
 #include "models/market/fixed_price.hpp"
+#include "models/market/nodal.hpp"
 #include "sim/csv_profile.hpp"
+#include "sim/grid_file.hpp"
 #include "sim/scenario_text.hpp"
 #include "sim/scenario_yaml.hpp"
 
@@ -24,9 +26,10 @@ using scenario_yaml::Value;
 
 constexpr std::uint64_t kMaxParticipants = 10'000'000;
 
-constexpr std::array<std::string_view, 11> kTopKeys{
+constexpr std::array<std::string_view, 12> kTopKeys{
     "name", "description", "seed", "start", "duration", "currency",
-    "site", "market", "utility", "network", "participants"};
+    "site", "market", "utility", "network", "grid", "participants"};
+constexpr std::array<std::string_view, 1> kGridKeys{"file"};
 constexpr std::array<std::string_view, 1> kSiteKeys{"latitude"};
 constexpr std::array<std::string_view, 7> kMarketKeys{"design", "clearing", "interval", "gate_closure",
                                                       "bid_window", "exchange_fee", "fixed_price"};
@@ -36,8 +39,8 @@ constexpr std::array<std::string_view, 5> kNetworkKeys{"model", "backbone", "exc
 constexpr std::array<std::string_view, 2> kLinkKeys{"latency", "bandwidth"};
 constexpr std::array<std::string_view, 5> kMessageSizeKeys{"bid", "ack", "result", "result_per_trade",
                                                            "settlement"};
-constexpr std::array<std::string_view, 8> kGroupKeys{"name", "type",     "count",    "load",
-                                                     "pv",   "battery", "strategy", "network"};
+constexpr std::array<std::string_view, 9> kGroupKeys{"name", "type",     "count",    "load",    "pv",
+                                                     "battery", "strategy", "network", "bus"};
 // Keys of both profile kinds; the ones of the other kind are rejected as "does not apply".
 constexpr std::array<std::string_view, 5> kLoadKeys{"profile", "daily_energy", "noise", "file", "scale"};
 constexpr std::array<std::string_view, 5> kPvKeys{"profile", "peak_power", "noise", "file", "scale"};
@@ -55,6 +58,7 @@ struct GroupContext {
   double interval_s = 0.0;
   std::uint32_t intervals = 0;
   UtilitySpec utility;                 // zero-intelligence price defaults
+  const GridSpec* grid = nullptr;      // the scenario's grid: groups then need a bus in it
 };
 
 bool is_name(std::string_view text) {
@@ -205,6 +209,23 @@ NetworkSpec read_network(const Value& value) {
   return network;
 }
 
+GridSpec read_grid(const Value& value, const std::filesystem::path& scenario_dir) {
+  constexpr std::string_view kExpected = "a path to a MATPOWER case file, relative to the scenario file";
+  GridSpec grid;
+  const MapView map(value, kGridKeys);
+  const Value file = map.required("file", kExpected);
+  const std::string name = file.text(kExpected);
+  file.require(!name.empty(), kExpected);
+  grid.present = true;
+  grid.file_path = (scenario_dir / name).lexically_normal().string();
+  try {
+    grid.model = load_grid_file(grid.file_path);
+  } catch (const InputError& error) {
+    throw InputError(std::string(error.what()) + " (the grid named by " + file.key() + " at " + file.where() + ")");
+  }
+  return grid;
+}
+
 // ---- Participant groups ----------------------------------------------------------------------
 
 enum class ProfileRole { kLoad, kPv };
@@ -346,6 +367,17 @@ ParticipantGroup read_group(const Value& value, const GroupContext& context) {
   if (auto strategy = map.find("strategy")) group.strategy = read_strategy(*strategy, context.utility);
   group.access = LinkSpec{0.020, 10e6 / 8};  // 20ms, 10Mbps: a household broadband line
   if (auto network = map.find("network")) group.access = read_link(*network, group.access);
+  if (context.grid) {
+    const std::string expected = "the number of a bus in " + context.grid->file_path;
+    const Value bus = map.required("bus", expected + " (every group needs one with a top-level grid)");
+    const std::int64_t number = bus.integer(expected);
+    const auto& buses = context.grid->model.buses;
+    bus.require(std::any_of(buses.begin(), buses.end(), [&](const grid::Bus& b) { return b.id == number; }),
+                expected);
+    group.bus = static_cast<int>(number);
+  } else {
+    map.reject("bus", "no top-level grid", "scenarios with grid: {file: ...}");
+  }
   return group;
 }
 
@@ -413,8 +445,17 @@ Scenario read_scenario(const Value& root, const std::string& path) {
                    "a whole multiple of market.interval (" +
                        units::format_duration(scenario.market.interval_s) + ")");
 
+  const std::filesystem::path scenario_dir = std::filesystem::path(path).parent_path();
+  if (auto grid = top.find("grid")) scenario.grid = read_grid(*grid, scenario_dir);
+  if (scenario.market.clearing_rule == market::Nodal::kName && !scenario.grid.present) {
+    MapView(*top.find("market"), kMarketKeys)
+        .required("clearing", "")
+        .fail("a rule that needs no grid: clearing: nodal needs a top-level grid: {file: ...}");
+  }
+
   GroupContext context;
-  context.scenario_dir = std::filesystem::path(path).parent_path();
+  context.scenario_dir = scenario_dir;
+  context.grid = scenario.grid.present ? &scenario.grid : nullptr;
   context.start_unix_s = scenario.start_unix_s;
   context.interval_s = scenario.market.interval_s;
   context.intervals = scenario.interval_count();

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "models/grid/grid_model.hpp"
 #include "models/market/clearing_rule.hpp"
 
 namespace ebsim::sim {
@@ -68,6 +69,7 @@ struct ParticipantGroup {
   BatterySpec battery;    // present == false for consumers
   StrategySpec strategy;
   LinkSpec access;        // each member's own access link to the backbone
+  int bus = 0;            // external bus number of every member in the grid (only with a grid)
 };
 
 enum class MarketDesign { kCentralized };
@@ -104,6 +106,13 @@ struct NetworkSpec {
   std::uint32_t max_parallel_sends = 16;  // messages one node keeps on the wire at once; more wait in its queue
 };
 
+/** The physical grid the market runs on (top-level `grid`), for grid-aware clearing rules. */
+struct GridSpec {
+  bool present = false;
+  std::string file_path;   // the case file, resolved relative to the scenario
+  grid::GridModel model;   // as read by load_grid_file
+};
+
 struct SiteSpec {
   double latitude_deg = 48.0;  // drives the synthetic PV day length and season
 };
@@ -123,6 +132,7 @@ struct Scenario {
   MarketSpec market;
   UtilitySpec utility;
   NetworkSpec network;
+  GridSpec grid;
   std::vector<ParticipantGroup> groups;
 
   /** Number of delivery intervals (duration / interval, which the parser checks is whole). */

@@ -10,6 +10,7 @@
 #include "models/agents/profiles.hpp"
 #include "models/core/civil_time.hpp"
 #include "models/core/invariant.hpp"
+#include "models/grid/grid_view.hpp"
 #include "models/market/exchange.hpp"
 #include "sim/platform.hpp"
 #include "sim/runtime.hpp"
@@ -59,7 +60,7 @@ void record_settlement(trace::TraceWriter& writer, const Scenario& sc, const mar
                        const market::ClearedInterval& c, const market::IntervalSettlement& s) {
   for (const market::Trade& t : c.result.trades)
     writer.add(trace::TradeRecord{c.interval, t.buy_order, t.sell_order, t.buyer, t.seller, t.quantity_kwh,
-                                  t.price_per_kwh});
+                                  t.price_per_kwh, t.seller_price_per_kwh});
   for (const market::SettlementLine& l : s.lines) {
     writer.add(trace::SettlementRecord{c.interval, l.participant, l.meter.load_kwh, l.meter.pv_kwh,
                                        l.meter.battery_charge_kwh, l.meter.battery_discharge_kwh, l.meter.soc_end_kwh,
@@ -118,6 +119,15 @@ RunOutcome run_scenario(const Scenario& sc, const RunOptions& options) {
   timing.gate_closure_s = sc.market.gate_closure_s;
   timing.bid_window_s = sc.market.bid_window_s;
   timing.intervals = sc.interval_count();
+
+  // The grid as grid-aware rules see it: each participant at its group's bus.
+  std::unique_ptr<grid::GridView> grid_view;
+  if (sc.grid.present) {
+    std::vector<int> participant_bus;
+    participant_bus.reserve(sc.participant_count());
+    for (const ParticipantGroup& group : sc.groups) participant_bus.insert(participant_bus.end(), group.count, group.bus);
+    grid_view = std::make_unique<grid::GridView>(sc.grid.model, std::move(participant_bus), timing.interval_s / 3600.0);
+  }
 
   RuntimeOptions runtime_options;
   runtime_options.seed = sc.seed;
@@ -180,6 +190,7 @@ RunOutcome run_scenario(const Scenario& sc, const RunOptions& options) {
   xp.result_per_trade_bytes = sc.network.sizes.result_per_trade_bytes;
   xp.settlement_bytes = sc.network.sizes.settlement_bytes;
   xp.seed = sc.seed;
+  xp.grid = grid_view.get();
   xp.interval_label = [&sc, &timing](IntervalIndex k) {
     return "interval " + std::to_string(k) + " (delivery from " +
            format_iso8601(sc.start_unix_s + std::llround(k * timing.interval_s), sc.utc_offset_s) + ")";

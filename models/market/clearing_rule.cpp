@@ -101,7 +101,8 @@ std::vector<WalkMatch> merge_walk(std::span<const Order> bids, std::span<const s
 
 void append_trade(ClearingResult& result, const Order& bid, const Order& offer, double quantity_kwh,
                   double price_per_kwh) {
-  result.trades.push_back(Trade{bid.id, offer.id, bid.participant, offer.participant, quantity_kwh, price_per_kwh});
+  result.trades.push_back(
+      Trade{bid.id, offer.id, bid.participant, offer.participant, quantity_kwh, price_per_kwh, price_per_kwh});
   result.cleared_kwh += quantity_kwh;
   result.declared_welfare += (bid.limit_price_per_kwh - offer.limit_price_per_kwh) * quantity_kwh;
 }

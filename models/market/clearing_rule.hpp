@@ -26,7 +26,11 @@ struct Trade {
   ParticipantId buyer = 0;
   ParticipantId seller = 0;
   double quantity_kwh = 0.0;
-  double price_per_kwh = 0.0;  // what the buyer pays and the seller receives per kWh
+  double price_per_kwh = 0.0;  // what the buyer pays per kWh
+  /** What the seller receives per kWh. Every rule sets it equal to price_per_kwh except nodal,
+   * where the seller receives the LMP of its own bus; the exchange keeps the difference
+   * (quantity * (price - seller_price): the congestion rent). */
+  double seller_price_per_kwh = 0.0;
 };
 
 /** What a clearing rule returns. */
@@ -110,7 +114,8 @@ struct WalkMatch {
 std::vector<WalkMatch> merge_walk(std::span<const Order> bids, std::span<const std::size_t> bid_priority,
                                   std::span<const Order> offers, std::span<const std::size_t> offer_priority);
 
-/** Append the trade `bid` buys `quantity_kwh` from `offer` at `price_per_kwh`, and add it to
+/** Append the trade `bid` buys `quantity_kwh` from `offer` at `price_per_kwh` (for both buyer
+ * and seller: seller_price_per_kwh = price_per_kwh), and add it to
  * cleared_kwh and declared_welfare ((bid limit - offer limit) * quantity). */
 void append_trade(ClearingResult& result, const Order& bid, const Order& offer, double quantity_kwh,
                   double price_per_kwh);

@@ -4,6 +4,7 @@
 #include <memory>
 #include <unordered_map>
 
+#include "models/core/invariant.hpp"
 #include "models/market/messages.hpp"
 
 namespace ebsim::market {
@@ -91,7 +92,13 @@ void Exchange::close_and_clear(NodeContext& ctx, IntervalIndex k) {
   c.gate_closure_s = ctx.now_s();
   c.bids = static_cast<std::uint32_t>(state.book.bids.size());
   c.offers = static_cast<std::uint32_t>(state.book.offers.size());
-  c.result = rule_.clear(state.book, nullptr, rng);
+  try {
+    c.result = rule_.clear(state.book, params_.grid, rng);
+  } catch (const std::exception& e) {
+    // A rule that cannot clear (e.g. nodal's OPF without an optimum) ends the run.
+    const std::string label = params_.interval_label ? params_.interval_label(k) : "interval " + std::to_string(k);
+    throw InvariantViolation(label + ": clearing with " + std::string(rule_.name()) + " failed: " + e.what());
+  }
   cleared.emit(c);
 
   // One result per admitted order's owner (one order per participant and interval).
@@ -103,7 +110,7 @@ void Exchange::close_and_clear(NodeContext& ctx, IntervalIndex k) {
     b.payment += t.quantity_kwh * t.price_per_kwh;
     OrderFill& s = fills[t.sell_order];
     s.matched_kwh += t.quantity_kwh;
-    s.payment -= t.quantity_kwh * t.price_per_kwh;
+    s.payment -= t.quantity_kwh * t.seller_price_per_kwh;
     ++trade_counts[t.buy_order];
     ++trade_counts[t.sell_order];
   }

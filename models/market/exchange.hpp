@@ -26,6 +26,7 @@ struct ExchangeParams {
   double settlement_bytes = 350.0;
   std::uint64_t seed = 1;                                   // for the clearing rule's stream
   std::function<std::string(IntervalIndex)> interval_label;  // names an interval in error messages
+  const grid::GridView* grid = nullptr;  // passed to the clearing rule; null without a grid (must outlive the exchange)
 };
 
 /** One interval's book closed and cleared. */

@@ -83,7 +83,7 @@ ClearingResult clear_uniform_price(std::span<const Order> bids, std::span<const 
     if (bid.limit_price_per_kwh < offer.limit_price_per_kwh) break;
     // Both remainders are > kQuantityTolerance_kwh or an admitted order's full quantity (> 0).
     const double quantity_kwh = std::min(bid_left_kwh, offer_left_kwh);
-    result.trades.push_back(Trade{bid.id, offer.id, bid.participant, offer.participant, quantity_kwh, 0.0});
+    result.trades.push_back(Trade{bid.id, offer.id, bid.participant, offer.participant, quantity_kwh, 0.0, 0.0});
     result.cleared_kwh += quantity_kwh;
     result.declared_welfare += (bid.limit_price_per_kwh - offer.limit_price_per_kwh) * quantity_kwh;
     marginal_bid = &bid;
@@ -109,7 +109,7 @@ ClearingResult clear_uniform_price(std::span<const Order> bids, std::span<const 
   if (next_offer < offer_keys.size())
     high_per_kwh = std::min(high_per_kwh, offers[offer_keys[next_offer].index].limit_price_per_kwh);
   const double price_per_kwh = std::midpoint(low_per_kwh, high_per_kwh);
-  for (Trade& trade : result.trades) trade.price_per_kwh = price_per_kwh;
+  for (Trade& trade : result.trades) trade.price_per_kwh = trade.seller_price_per_kwh = price_per_kwh;
   result.has_price = true;
   result.clearing_price_per_kwh = price_per_kwh;
   return result;

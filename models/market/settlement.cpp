@@ -23,10 +23,12 @@ IntervalSettlement settle_interval(IntervalIndex k, const std::vector<MeterReadi
     buyer.market_buy_kwh += t.quantity_kwh;
     buyer.market_payment += t.quantity_kwh * t.price_per_kwh;
     seller.market_sell_kwh += t.quantity_kwh;
-    seller.market_payment -= t.quantity_kwh * t.price_per_kwh;
-    // The exchange stands between buyer and seller: it receives and pays the same
-    // amount, keeping only the fees from both sides.
-    s.exchange_received += 2.0 * tariffs.exchange_fee_per_kwh * t.quantity_kwh;
+    seller.market_payment -= t.quantity_kwh * t.seller_price_per_kwh;
+    // The exchange stands between buyer and seller: it keeps the fees from both sides and
+    // what the buyer pays beyond what the seller receives (nodal pricing's congestion rent;
+    // zero under every rule where both sides trade at one price).
+    s.exchange_received += 2.0 * tariffs.exchange_fee_per_kwh * t.quantity_kwh +
+                           t.quantity_kwh * (t.price_per_kwh - t.seller_price_per_kwh);
   }
   for (SettlementLine& line : s.lines) {
     const MeterReading& m = line.meter;

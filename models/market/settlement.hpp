@@ -32,7 +32,7 @@ struct SettlementLine {
   double market_sell_kwh = 0.0;
   double utility_import_kwh = 0.0;
   double utility_export_kwh = 0.0;
-  double market_payment = 0.0;   // purchases minus sales at the trade prices
+  double market_payment = 0.0;   // purchases at the buyer prices minus sales at the seller prices
   double fee_payment = 0.0;
   double utility_payment = 0.0;
   double total_payment = 0.0;
@@ -47,7 +47,7 @@ struct IntervalSettlement {
   double market_buy_kwh = 0.0, market_sell_kwh = 0.0;
   double participants_paid = 0.0;
   double utility_received = 0.0;   // from the utility's own flows
-  double exchange_received = 0.0;  // from the trade list
+  double exchange_received = 0.0;  // from the trade list: fees plus congestion rent (buyer minus seller prices)
   double energy_imbalance_kwh = 0.0;  // total sources minus total uses
   double money_imbalance = 0.0;       // participants_paid - utility_received - exchange_received
 };

@@ -53,7 +53,8 @@ struct TradeRecord {
   std::uint32_t buyer = 0;
   std::uint32_t seller = 0;
   double quantity_kwh = 0.0;
-  double price_per_kwh = 0.0;
+  double price_per_kwh = 0.0;         // what the buyer pays per kWh
+  double seller_price_per_kwh = 0.0;  // what the seller receives per kWh (differs only under nodal)
 };
 
 /** /intervals: one row per delivery interval: market result and totals. */

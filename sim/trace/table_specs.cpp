@@ -52,7 +52,8 @@ TableSpec trade_table() {
           {EBSIM_COLUMN(R, interval, kU32, ""), EBSIM_COLUMN(R, buy_order, kU64, ""),
            EBSIM_COLUMN(R, sell_order, kU64, ""), EBSIM_COLUMN(R, buyer, kU32, ""),
            EBSIM_COLUMN(R, seller, kU32, ""), EBSIM_COLUMN(R, quantity_kwh, kF64, "kWh"),
-           EBSIM_COLUMN(R, price_per_kwh, kF64, "{currency}/kWh")}};
+           EBSIM_COLUMN(R, price_per_kwh, kF64, "{currency}/kWh"),
+           EBSIM_COLUMN(R, seller_price_per_kwh, kF64, "{currency}/kWh")}};
 }
 
 TableSpec interval_table() {

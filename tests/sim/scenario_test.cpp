@@ -172,6 +172,41 @@ TEST(ScenarioClearing, ShippedRuleScenariosUseTheirRules) {
   EXPECT_EQ(tokens.market.clearing_rule, "fixed_price");
   ASSERT_TRUE(tokens.market.clearing_params.fixed_price_per_kwh.has_value());
   EXPECT_DOUBLE_EQ(*tokens.market.clearing_params.fixed_price_per_kwh, 1.0);  // 1 kWh = 1 token
+  const Scenario nodal = load_scenario(dir + "nodal_case9.yaml");
+  EXPECT_EQ(nodal.market.clearing_rule, "nodal");
+  ASSERT_TRUE(nodal.grid.present);
+  EXPECT_EQ(nodal.grid.model.name, "feeder3");
+  EXPECT_EQ(nodal.grid.model.buses.size(), 3u);
+  ASSERT_EQ(nodal.groups.size(), 3u);
+  EXPECT_EQ(nodal.groups[0].bus, 3);
+  EXPECT_EQ(nodal.groups[1].bus, 2);
+  EXPECT_EQ(nodal.groups[2].bus, 1);
+}
+
+// ---- Grid and buses ------------------------------------------------------------------------
+
+const std::string kFeederOverride = "grid={file: ../../../scenarios/grids/feeder3.m}";
+
+TEST(ScenarioGrid, GroupsAreOnBusesOfTheGrid) {
+  const Scenario s = load_scenario(fixture("valid_minimal.yaml"),
+                                   {kFeederOverride, "participants.homes.bus=2", "market.clearing=nodal"});
+  EXPECT_TRUE(s.grid.present);
+  EXPECT_EQ(s.groups[0].bus, 2);
+  EXPECT_FALSE(load_scenario(fixture("valid_minimal.yaml")).grid.present);
+}
+
+TEST(ScenarioGrid, BadGridInputNamesTheKey) {
+  EXPECT_THAT(set_error("market.clearing=nodal"),
+              AllOf(HasSubstr("market.clearing"), HasSubstr("nodal needs a top-level grid")));
+  EXPECT_THAT(set_error("participants.homes.bus=2"),
+              AllOf(HasSubstr("participants[homes].bus"), HasSubstr("no top-level grid")));
+  EXPECT_THAT(set_error(kFeederOverride), AllOf(HasSubstr("participants[homes]"), HasSubstr("bus"),
+                                                HasSubstr("every group needs one with a top-level grid")));
+  EXPECT_THAT(error_of(fixture("valid_minimal.yaml"), {kFeederOverride, "participants.homes.bus=7"}),
+              AllOf(HasSubstr("participants[homes].bus"), HasSubstr("the number of a bus in"),
+                    HasSubstr("feeder3.m")));
+  EXPECT_THAT(set_error("grid={file: no_such_case.m}"),
+              AllOf(HasSubstr("no_such_case.m"), HasSubstr("cannot read"), HasSubstr("grid.file")));
 }
 
 // ---- Positive: overrides -------------------------------------------------------------------
@@ -404,7 +439,7 @@ TEST(ScenarioErrors, SetUnknownKey) {
                     HasSubstr("(did you mean 'interval'?)")));
   EXPECT_THAT(set_error("participants.homes.colour=red"),
               HasSubstr("--set participants.homes.colour=red: participants[homes].colour: expected one of the keys "
-                        "name, type, count, load, pv, battery, strategy, network, got 'colour'"));
+                        "name, type, count, load, pv, battery, strategy, network, bus, got 'colour'"));
   EXPECT_THAT(set_error("tariff.retail=1/kWh"), HasSubstr("--set tariff.retail=1/kWh: tariff: expected one of the keys"));
 }
 

@@ -102,6 +102,7 @@ SampleTrace make_sample() {
     row.seller = (i + 1) % 5;
     row.quantity_kwh = 1.0 + 0.5 * i;
     row.price_per_kwh = 0.08 + 0.001 * i;
+    row.seller_price_per_kwh = row.price_per_kwh - 0.0005 * (i % 2);
     t.trades.push_back(row);
   }
   const double clearing_prices[] = {0.11, 0.09, 0.13};
@@ -234,7 +235,7 @@ auto fields(const OrderRecord& r) {
 }
 auto fields(const TradeRecord& r) {
   return std::make_tuple(r.interval, r.buy_order, r.sell_order, r.buyer, r.seller, bits(r.quantity_kwh),
-                         bits(r.price_per_kwh));
+                         bits(r.price_per_kwh), bits(r.seller_price_per_kwh));
 }
 auto fields(const IntervalRecord& r) {
   return std::make_tuple(r.interval, bits(r.delivery_start_s), r.delivery_start_unix_s, bits(r.gate_closure_s),
@@ -393,7 +394,7 @@ TEST_F(TraceWriterTest, TablesAreChunkedCompressedAndCarryUnits) {
   // /trades units: one string per column, money in the run's currency.
   const Id trades{H5Dopen2(file.id, "/trades", H5P_DEFAULT), H5Dclose};
   const std::vector<std::string> units = read_string_attribute(trades.id, "units");
-  EXPECT_EQ(units, (std::vector<std::string>{"", "", "", "", "", "kWh", "EUR/kWh"}));
+  EXPECT_EQ(units, (std::vector<std::string>{"", "", "", "", "", "kWh", "EUR/kWh", "EUR/kWh"}));
   EXPECT_EQ(read_string_attribute(trades.id, "description"), std::vector<std::string>{"every local trade"});
 }
 
@@ -472,7 +473,7 @@ TEST_F(TraceWriterTest, StoredLayoutIsTheDocumentedOne) {
             "submitted_s:f64 arrived_s:f64 matched_kwh:f64 result_received_s:f64 | 66 B");
   EXPECT_EQ(stored_layout(trace, "/trades"),
             "interval:u32 buy_order:u64 sell_order:u64 buyer:u32 seller:u32 quantity_kwh:f64 price_per_kwh:f64 "
-            "| 44 B");
+            "seller_price_per_kwh:f64 | 52 B");
   EXPECT_EQ(stored_layout(trace, "/intervals"),
             "interval:u32 delivery_start_s:f64 delivery_start_unix_s:i64 gate_closure_s:f64 bids:u32 offers:u32 "
             "rejected_late:u32 rejected_other:u32 trades:u32 has_price:u8 clearing_price_per_kwh:f64 "
@@ -557,7 +558,7 @@ TEST_F(TraceReaderTest, ReadsOnlyTheNamedColumns) {
  * with gaps between them, some wider or narrower than ebsim's, and an extra column. */
 struct ForeignTrade {
   float note;
-  double price_per_kwh, quantity_kwh;
+  double seller_price_per_kwh, price_per_kwh, quantity_kwh;
   std::uint64_t seller, buyer, sell_order, buy_order;
   std::uint16_t interval;
 };
@@ -565,7 +566,7 @@ struct ForeignTrade {
 void write_foreign_trades(const std::string& path, const std::vector<TradeRecord>& trades, bool with_price) {
   std::vector<ForeignTrade> rows;
   for (const TradeRecord& t : trades)
-    rows.push_back({1.5f, t.price_per_kwh, t.quantity_kwh, t.seller, t.buyer, t.sell_order, t.buy_order,
+    rows.push_back({1.5f, t.seller_price_per_kwh, t.price_per_kwh, t.quantity_kwh, t.seller, t.buyer, t.sell_order, t.buy_order,
                     static_cast<std::uint16_t>(t.interval)});
   using R = ForeignTrade;
   const Id memory{H5Tcreate(H5T_COMPOUND, sizeof(R)), H5Tclose};
@@ -578,6 +579,7 @@ void write_foreign_trades(const std::string& path, const std::vector<TradeRecord
     offset += H5Tget_size(stored_type) + 3;  // gaps: not packed
   };
   add("note", HOFFSET(R, note), H5T_NATIVE_FLOAT, H5T_IEEE_F32LE);
+  add("seller_price_per_kwh", HOFFSET(R, seller_price_per_kwh), H5T_NATIVE_DOUBLE, H5T_IEEE_F64BE);
   add("price_per_kwh", HOFFSET(R, price_per_kwh), H5T_NATIVE_DOUBLE, H5T_IEEE_F64BE);
   add("quantity_kwh", HOFFSET(R, quantity_kwh), H5T_NATIVE_DOUBLE, H5T_IEEE_F64BE);
   add("seller", HOFFSET(R, seller), H5T_NATIVE_UINT64, H5T_STD_U64BE);

@@ -3,7 +3,8 @@
 // for its parameters, below), runs on many seeded random books and must keep the contract of
 // ClearingRule:
 //  - energy balance: no order is matched beyond its quantity; sum bought == sum sold == cleared_kwh;
-//  - limits: a buyer never pays above its bid limit, a seller never receives below its offer limit;
+//  - limits: a buyer never pays above its bid limit (price_per_kwh), a seller never receives below
+//    its offer limit (seller_price_per_kwh);
 //  - determinism: the same book twice, and the same book with its vectors shuffled, give the
 //    identical result (bit for bit), given the same rng state;
 //  - declared welfare is what the trades declare, and never above the pay_as_clear optimum
@@ -19,9 +20,11 @@
 #include <map>
 #include <ostream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "models/core/rng.hpp"
+#include "models/grid/grid_view.hpp"
 #include "models/market/clearing_rule.hpp"
 #include "models/market/pay_as_clear.hpp"
 
@@ -43,8 +46,37 @@ const std::map<std::string, std::vector<ClearingRuleParams>>& rule_params() {
       // A price level of the random books (ties with limits), one between levels, one below and
       // one above every limit, and a negative one.
       {"fixed_price", {fixed(0.20), fixed(0.1234), fixed(-1.0), fixed(5.0), fixed(-0.03)}},
+      {"nodal", {ClearingRuleParams{}}},
   };
   return table;
+}
+
+/** The grid a grid-aware rule clears on (nullptr for the others): three buses in a triangle of
+ * equal lines, the 1-3 line rated 0.01 MW (10 kWh orders over 15 min are 0.04 MW, so it often
+ * binds), and the books' participants 0..6 spread over the buses (1, 2, 3, 1, 2, 3, 1). */
+const grid::GridView* rule_grid(const std::string& name) {
+  if (name != "nodal") return nullptr;
+  static const grid::GridView view = [] {
+    grid::GridModel model;
+    model.name = "triangle";
+    for (int id = 1; id <= 3; ++id) {
+      grid::Bus bus;
+      bus.id = id;
+      bus.type = id == 1 ? grid::BusType::kReference : grid::BusType::kPQ;
+      model.buses.push_back(bus);
+    }
+    for (const auto& [from, to, rate_mw] : {std::tuple{1, 2, 0.0}, std::tuple{2, 3, 0.0}, std::tuple{1, 3, 0.01}}) {
+      grid::Branch line;
+      line.from_bus = from;
+      line.to_bus = to;
+      line.x_pu = 0.1;
+      line.rate_a_mva = rate_mw;
+      model.branches.push_back(line);
+    }
+    model.index_buses();
+    return grid::GridView(model, {1, 2, 3, 1, 2, 3, 1}, 0.25);
+  }();
+  return &view;
 }
 
 constexpr double kTol_kwh = 1e-9;
@@ -104,6 +136,7 @@ void expect_identical(const ClearingResult& a, const ClearingResult& b, const st
     EXPECT_EQ(a.trades[k].seller, b.trades[k].seller) << "trade " << k;
     EXPECT_EQ(a.trades[k].quantity_kwh, b.trades[k].quantity_kwh) << "trade " << k;  // bit for bit
     EXPECT_EQ(a.trades[k].price_per_kwh, b.trades[k].price_per_kwh) << "trade " << k;
+    EXPECT_EQ(a.trades[k].seller_price_per_kwh, b.trades[k].seller_price_per_kwh) << "trade " << k;
   }
   EXPECT_EQ(a.has_price, b.has_price);
   EXPECT_EQ(a.clearing_price_per_kwh, b.clearing_price_per_kwh);
@@ -123,7 +156,8 @@ void expect_contract(const OrderBook& book, const ClearingResult& r, double opti
     const Trade& t = r.trades[k];
     SCOPED_TRACE("trade " + std::to_string(k));
     EXPECT_GT(t.quantity_kwh, 0.0);
-    EXPECT_TRUE(std::isfinite(t.quantity_kwh) && std::isfinite(t.price_per_kwh));
+    EXPECT_TRUE(std::isfinite(t.quantity_kwh) && std::isfinite(t.price_per_kwh) &&
+                std::isfinite(t.seller_price_per_kwh));
     const auto bid = bids.find(t.buy_order);
     const auto offer = offers.find(t.sell_order);
     ASSERT_NE(bid, bids.end()) << "buy_order " << t.buy_order << " is not a bid of the book";
@@ -132,7 +166,7 @@ void expect_contract(const OrderBook& book, const ClearingResult& r, double opti
     EXPECT_EQ(t.seller, offer->second->participant);
     // Exact: a buyer pays at most its limit, a seller receives at least its limit.
     EXPECT_LE(t.price_per_kwh, bid->second->limit_price_per_kwh) << "buyer pays above its limit";
-    EXPECT_GE(t.price_per_kwh, offer->second->limit_price_per_kwh) << "seller receives below its limit";
+    EXPECT_GE(t.seller_price_per_kwh, offer->second->limit_price_per_kwh) << "seller receives below its limit";
     bought_kwh[t.buy_order] += t.quantity_kwh;
     sold_kwh[t.sell_order] += t.quantity_kwh;
     sum_kwh += t.quantity_kwh;
@@ -196,12 +230,13 @@ class ClearingConformanceTest : public ::testing::TestWithParam<RuleCase> {
         << "tests/models/market/clearing_conformance_test.cpp: add an entry";
     rule_ = ClearingRuleRegistry::instance().create(c.name, entry->second.at(c.params_index));
     ASSERT_NE(rule_, nullptr);
+    grid_ = rule_grid(c.name);
   }
 
   /** The rule's result with a fresh rng in a fixed state (same state -> same result). */
   ClearingResult clear(const OrderBook& book) const {
     Rng rng(99, "clearing", book.interval);
-    return rule_->clear(book, nullptr, rng);
+    return rule_->clear(book, grid_, rng);
   }
 
   /** Every check on one book: contract, repeatability, independence of the books' order. */
@@ -218,6 +253,7 @@ class ClearingConformanceTest : public ::testing::TestWithParam<RuleCase> {
   }
 
   std::unique_ptr<ClearingRule> rule_;
+  const grid::GridView* grid_ = nullptr;  // rule_grid(name)
 };
 
 TEST_P(ClearingConformanceTest, NameIsTheRegisteredName) { EXPECT_EQ(rule_->name(), GetParam().name); }
@@ -268,7 +304,7 @@ TEST(ClearingConformance, EveryRegisteredRuleHasParameters) {
         << "clearing rule '" << name << "' is registered but has no entry in rule_params(): add one";
   }
   // And the rules this suite was written for are registered (a lost registration is caught).
-  for (const char* name : {"pay_as_clear", "pay_as_bid", "fixed_price", "cda", "posted_price"}) {
+  for (const char* name : {"pay_as_clear", "pay_as_bid", "fixed_price", "cda", "posted_price", "nodal"}) {
     EXPECT_NE(std::find(names.begin(), names.end(), name), names.end()) << name << " is not registered";
   }
 }

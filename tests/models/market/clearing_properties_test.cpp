@@ -204,7 +204,7 @@ TEST(PayAsClearProperties, MarketClearingCheckRejectsTheOldMarginalMidpoint) {
   book.add(make_order(11, Side::kSell, 1.0, 1.0, 0.0));
   book.add(make_order(12, Side::kSell, 9.0, 1.0, 0.0));
   ClearingResult old_rule;
-  old_rule.trades.push_back(Trade{1, 11, book.bids[0].participant, book.offers[0].participant, 1.0, 5.5});
+  old_rule.trades.push_back(Trade{1, 11, book.bids[0].participant, book.offers[0].participant, 1.0, 5.5, 5.5});
   old_rule.has_price = true;
   old_rule.clearing_price_per_kwh = 5.5;
   old_rule.cleared_kwh = 1.0;

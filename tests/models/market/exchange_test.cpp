@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "models/core/invariant.hpp"
+#include "models/grid/grid_view.hpp"
 #include "models/market/messages.hpp"
 #include "models/market/pay_as_clear.hpp"
 #include "tests/models/fake_node_context.hpp"
@@ -458,6 +459,48 @@ TEST_F(ExchangeTest, SettlementWithInconsistentMetersThrowsNamingTheInterval) {
   }
   EXPECT_TRUE(settled_.empty()) << "settled is emitted only once the checks passed";
   EXPECT_TRUE(take(MessageType::kSettlement).empty());
+}
+
+// The exchange hands its grid to the rule: nodal on two buses joined by an unlimited line
+// clears the hand book's 3 kWh (same welfare as pay_as_clear), one price for all.
+TEST_F(ExchangeTest, GridReachesTheRule) {
+  grid::GridModel model;
+  model.name = "two_bus";
+  grid::Bus bus1, bus2;
+  bus1.id = 1;
+  bus1.type = grid::BusType::kReference;
+  bus2.id = 2;
+  model.buses = {bus1, bus2};
+  grid::Branch line;
+  line.from_bus = 1;
+  line.to_bus = 2;
+  line.x_pu = 0.1;
+  model.branches = {line};
+  model.index_buses();
+  const grid::GridView view(model, {1, 2, 1, 2, 1}, 0.25);
+  params_.grid = &view;
+  rule_ = ClearingRuleRegistry::instance().create("nodal");
+  exchange().on_start(ctx_);
+  send_hand_cleared_book([this](const Order& o, double at) { arrive(o, at); });
+  ctx_.run_timers_until(exchange(), 650.0);
+  ASSERT_EQ(cleared_.size(), 1u);
+  EXPECT_NEAR(cleared_[0].result.cleared_kwh, 3.0, 1e-9);
+  EXPECT_NEAR(cleared_[0].result.declared_welfare, 0.48, 1e-9);
+  for (const Trade& t : cleared_[0].result.trades) EXPECT_NEAR(t.price_per_kwh, t.seller_price_per_kwh, 1e-9);
+}
+
+TEST_F(ExchangeTest, RuleThatCannotClearFailsNamingTheInterval) {
+  rule_ = ClearingRuleRegistry::instance().create("nodal");  // and no grid
+  exchange().on_start(ctx_);
+  send_hand_cleared_book([this](const Order& o, double at) { arrive(o, at); });
+  try {
+    ctx_.run_timers_until(exchange(), 650.0);
+    FAIL() << "expected InvariantViolation";
+  } catch (const InvariantViolation& e) {
+    const std::string what = e.what();
+    EXPECT_EQ(what.rfind("test-interval-0", 0), 0u) << what;
+    EXPECT_NE(what.find("nodal"), std::string::npos) << what;
+  }
 }
 
 }  // namespace

@@ -26,7 +26,7 @@ MeterReading meter(double load_kwh, double pv_kwh, double charge_kwh = 0.0, doub
 }
 
 Trade trade(ParticipantId buyer, ParticipantId seller, double quantity_kwh, double price_per_kwh) {
-  return Trade{100 + buyer, 200 + seller, buyer, seller, quantity_kwh, price_per_kwh};
+  return Trade{100 + buyer, 200 + seller, buyer, seller, quantity_kwh, price_per_kwh, price_per_kwh};
 }
 
 /** The hand-worked interval:
@@ -113,6 +113,22 @@ TEST(Settlement, HandWorkedThreeParticipantInterval) {
   EXPECT_NEAR(s.energy_imbalance_kwh, 0.0, kTol);
 
   EXPECT_NO_THROW(check_conservation(s, "interval 7"));
+}
+
+// Nodal pricing: the buyer pays the LMP of its bus (0.30), the seller receives the LMP of its
+// own (0.10); the exchange keeps the congestion rent 2.0 * (0.30 - 0.10) = 0.40 plus the fees.
+TEST(Settlement, TwoPriceTradeLeavesTheCongestionRentWithTheExchange) {
+  const std::vector<MeterReading> meters{meter(0.0, 2.0), meter(2.0, 0.0)};
+  const std::vector<Trade> trades{Trade{101, 200, 1, 0, 2.0, 0.30, 0.10}};
+  const IntervalSettlement s = settle_interval(3, meters, trades, tariffs());
+  EXPECT_NEAR(s.lines[0].market_payment, -2.0 * 0.10, kTol);  // the seller receives its own LMP
+  EXPECT_NEAR(s.lines[1].market_payment, 2.0 * 0.30, kTol);   // the buyer pays its own
+  EXPECT_NEAR(s.lines[0].fee_payment, 2.0 * 0.01, kTol);
+  EXPECT_NEAR(s.lines[1].fee_payment, 2.0 * 0.01, kTol);
+  EXPECT_NEAR(s.exchange_received, 2.0 * (0.30 - 0.10) + 2.0 * 2.0 * 0.01, kTol);
+  EXPECT_NEAR(s.utility_received, 0.0, kTol);
+  EXPECT_NEAR(s.money_imbalance, 0.0, kTol);
+  EXPECT_NO_THROW(check_conservation(s, "interval 3"));
 }
 
 TEST(Settlement, NoTradesSettlesEverythingWithTheUtility) {

@@ -1,0 +1,44 @@
+#pragma once
+/** Nodal (locational marginal) pricing over the DC network (SPEC §6).
+ *
+ * THE RULE:
+ *  1. Admission as pay_as_clear step 1 (is_admissible). Requires a GridView (throws
+ *     std::invalid_argument without one, or for an order whose participant has no bus).
+ *  2. Each order becomes a grid::BusOrder at its participant's bus: MW = kWh / interval_h / 1000,
+ *     $/MWh = limit price per kWh * 1000 (bids are demand, offers supply). Orders enter the OPF
+ *     sorted by (bus position, order id), so the result does not depend on the book's order.
+ *  3. grid::solve_dc_opf over the grid's topology and branch limits (RATE_A in MW) with ONLY the
+ *     participants' orders: the case's own loads (Pd, Gs) and generators (Pmin, Pmax) are set to
+ *     zero in a copy of the model, so the market clears against the network alone. An OPF without
+ *     an optimum throws std::runtime_error naming the interval (the run then fails).
+ *  4. Cleared quantities back to kWh (MW * interval_h * 1000), clamped to [0, order quantity];
+ *     quantities <= kQuantityTolerance_kwh are dropped, and the solver's residue between energy
+ *     bought and sold is taken off the last orders of the larger side so that both are equal.
+ *  5. Prices: a buyer pays the LMP of its bus, a seller receives the LMP of its bus (per kWh).
+ *     Where solver tolerance puts an LMP a hair beyond a cleared order's limit, that order's
+ *     price is its limit.
+ *  6. Trades: cleared buys and cleared sells, each in order of (bus position, order id), are
+ *     paired greedily (first buy with first sell for min(remainders), and so on). The pairing
+ *     only splits quantities into trades; each side's price depends on its own bus alone.
+ *     price_per_kwh = the buyer's price, seller_price_per_kwh = the seller's; the difference
+ *     (congestion rent) goes to the exchange. clearing_price_per_kwh is the volume-weighted mean
+ *     buyer price; declared_welfare as in pay_as_clear (bid limit - offer limit per trade).
+ * Uncongested, every LMP is one price in pay_as_clear's competitive range. Deterministic (the
+ * OPF is), so it never draws from the rng. */
+#include <string_view>
+
+#include "models/market/clearing_rule.hpp"
+
+namespace ebsim::market {
+
+class Nodal final : public ClearingRule {
+ public:
+  /** The name scenarios use: "nodal". */
+  static constexpr std::string_view kName = "nodal";
+  /** Returns kName. */
+  std::string_view name() const override { return kName; }
+  /** The rule in the file comment. REQUIRES: grid != nullptr. */
+  ClearingResult clear(const OrderBook& book, const grid::GridView* grid, Rng& rng) const override;
+};
+
+}  // namespace ebsim::market
