@@ -11,30 +11,17 @@
 
 #include "models/core/rng.hpp"
 #include "models/market/pay_as_clear.hpp"
+#include "tests/models/market/book_builders.hpp"
 
 namespace ebsim::market {
 namespace {
 
+using test_books::bid;
+using test_books::book_of;
+using test_books::expect_nothing_cleared;
+using test_books::offer;
+
 constexpr double kTol = 1e-12;
-
-/** A buy order; the participant is 1000 + id so that trades can be checked against it. */
-Order bid(OrderId id, double price_per_kwh, double quantity_kwh, double arrived_s) {
-  return Order{id, static_cast<ParticipantId>(1000 + id), 0, Side::kBuy, quantity_kwh, price_per_kwh,
-               arrived_s, arrived_s};
-}
-
-/** A sell order (a post); the participant is 1000 + id. */
-Order offer(OrderId id, double price_per_kwh, double quantity_kwh, double arrived_s) {
-  return Order{id, static_cast<ParticipantId>(1000 + id), 0, Side::kSell, quantity_kwh, price_per_kwh,
-               arrived_s, arrived_s};
-}
-
-OrderBook book_of(std::vector<Order> bids, std::vector<Order> offers) {
-  OrderBook book;
-  book.bids = std::move(bids);
-  book.offers = std::move(offers);
-  return book;
-}
 
 ClearingResult clear(const OrderBook& book) { return clear_posted_price(book.bids, book.offers); }
 
@@ -47,14 +34,6 @@ void expect_trade(const Trade& t, OrderId buy_order, OrderId sell_order, double 
   EXPECT_EQ(t.seller, 1000 + sell_order);
   EXPECT_NEAR(t.quantity_kwh, quantity_kwh, kTol);
   EXPECT_EQ(t.price_per_kwh, price_per_kwh);  // exactly the posted price
-}
-
-void expect_nothing_cleared(const ClearingResult& r) {
-  EXPECT_TRUE(r.trades.empty());
-  EXPECT_FALSE(r.has_price);
-  EXPECT_EQ(r.clearing_price_per_kwh, 0.0);
-  EXPECT_EQ(r.cleared_kwh, 0.0);
-  EXPECT_EQ(r.declared_welfare, 0.0);
 }
 
 TEST(PostedPrice, BuyersInArrivalOrderTakeTheCheapestPostsWithinTheirLimit) {
