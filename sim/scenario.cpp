@@ -29,7 +29,7 @@ constexpr std::uint64_t kMaxParticipants = 10'000'000;
 constexpr std::array<std::string_view, 12> kTopKeys{
     "name", "description", "seed", "start", "duration", "currency",
     "site", "market", "utility", "network", "grid", "participants"};
-constexpr std::array<std::string_view, 1> kGridKeys{"file"};
+constexpr std::array<std::string_view, 2> kGridKeys{"file", "security_check"};
 constexpr std::array<std::string_view, 1> kSiteKeys{"latitude"};
 constexpr std::array<std::string_view, 7> kMarketKeys{"design", "clearing", "interval", "gate_closure",
                                                       "bid_window", "exchange_fee", "fixed_price"};
@@ -222,6 +222,10 @@ GridSpec read_grid(const Value& value, const std::filesystem::path& scenario_dir
     grid.model = load_grid_file(grid.file_path);
   } catch (const InputError& error) {
     throw InputError(std::string(error.what()) + " (the grid named by " + file.key() + " at " + file.where() + ")");
+  }
+  if (auto check = map.find("security_check")) {
+    grid.security_check = check->choice({"none", "cancel_last"}) == "cancel_last" ? market::SecurityCheck::kCancelLast
+                                                                                    : market::SecurityCheck::kNone;
   }
   return grid;
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "models/grid/grid_model.hpp"
+#include "models/market/security_check.hpp"
 #include "models/market/clearing_rule.hpp"
 
 namespace ebsim::sim {
@@ -111,6 +112,9 @@ struct GridSpec {
   bool present = false;
   std::string file_path;   // the case file, resolved relative to the scenario
   grid::GridModel model;   // as read by load_grid_file
+  /** grid.security_check: "none" (default) or "cancel_last" (seed 003 Fig. 5 option A: after a
+   * non-nodal rule clears, cancel the trades declared last while a line is overloaded). */
+  market::SecurityCheck security_check = market::SecurityCheck::kNone;
 };
 
 struct SiteSpec {

@@ -67,6 +67,14 @@ void record_settlement(trace::TraceWriter& writer, const Scenario& sc, const mar
                                        l.market_buy_kwh, l.market_sell_kwh, l.utility_import_kwh, l.utility_export_kwh,
                                        l.market_payment, l.fee_payment, l.utility_payment, l.total_payment});
   }
+  for (const market::SecurityIteration& it : c.security_iterations) {
+    const grid::Branch& branch = sc.grid.model.branches.at(it.branch);
+    const market::Trade& t = it.cancelled;
+    writer.add(trace::SecurityCheckRecord{c.interval, it.iteration, static_cast<std::uint32_t>(it.branch),
+                                          branch.from_bus, branch.to_bus, it.flow_mw, it.limit_mw, t.buy_order,
+                                          t.sell_order, t.buyer, t.seller, t.quantity_kwh,
+                                          static_cast<std::uint32_t>(c.security_iterations.size())});
+  }
   trace::IntervalRecord r;
   r.interval = c.interval;
   r.delivery_start_s = timing.delivery_start_s(c.interval);
@@ -191,6 +199,7 @@ RunOutcome run_scenario(const Scenario& sc, const RunOptions& options) {
   xp.settlement_bytes = sc.network.sizes.settlement_bytes;
   xp.seed = sc.seed;
   xp.grid = grid_view.get();
+  xp.security_check = sc.grid.security_check;
   xp.interval_label = [&sc, &timing](IntervalIndex k) {
     return "interval " + std::to_string(k) + " (delivery from " +
            format_iso8601(sc.start_unix_s + std::llround(k * timing.interval_s), sc.utc_offset_s) + ")";

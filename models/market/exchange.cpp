@@ -6,6 +6,7 @@
 
 #include "models/core/invariant.hpp"
 #include "models/market/messages.hpp"
+#include "models/market/nodal.hpp"
 
 namespace ebsim::market {
 
@@ -99,6 +100,9 @@ void Exchange::close_and_clear(NodeContext& ctx, IntervalIndex k) {
     const std::string label = params_.interval_label ? params_.interval_label(k) : "interval " + std::to_string(k);
     throw InvariantViolation(label + ": clearing with " + std::string(rule_.name()) + " failed: " + e.what());
   }
+  if (params_.grid != nullptr && params_.security_check != SecurityCheck::kNone && rule_.name() != Nodal::kName) {
+    apply_security_check(state.book, c);
+  }
   cleared.emit(c);
 
   // One result per admitted order's owner (one order per participant and interval).
@@ -128,6 +132,27 @@ void Exchange::close_and_clear(NodeContext& ctx, IntervalIndex k) {
     }
   }
   state.book = OrderBook{};  // the orders live on in the result; free the book
+}
+
+void Exchange::apply_security_check(const OrderBook& book, ClearedInterval& c) const {
+  SecurityCheckResult checked = security_check(c.result.trades, book.bids, book.offers, *params_.grid,
+                                               params_.security_check);
+  if (checked.iterations.empty()) return;
+  std::unordered_map<OrderId, double> limit_per_kwh;  // lookups only
+  for (const auto* side : {&book.bids, &book.offers}) {
+    for (const Order& order : *side) limit_per_kwh[order.id] = order.limit_price_per_kwh;
+  }
+  // The cancelled quantity is simply not traded: it falls back to the utility in settlement.
+  for (const SecurityIteration& it : checked.iterations) {
+    const Trade& t = it.cancelled;
+    c.result.cleared_kwh -= t.quantity_kwh;
+    c.result.declared_welfare -= (limit_per_kwh[t.buy_order] - limit_per_kwh[t.sell_order]) * t.quantity_kwh;
+  }
+  c.result.trades = std::move(checked.kept);
+  if (c.result.trades.empty()) {
+    c.result = ClearingResult{};  // nothing left: no price, no volume
+  }
+  c.security_iterations = std::move(checked.iterations);
 }
 
 void Exchange::settle(NodeContext& ctx, IntervalIndex k) {

@@ -12,6 +12,7 @@
 #include "models/core/node.hpp"
 #include "models/core/signal.hpp"
 #include "models/market/clearing_rule.hpp"
+#include "models/market/security_check.hpp"
 #include "models/market/settlement.hpp"
 #include "models/market/timing.hpp"
 
@@ -27,6 +28,9 @@ struct ExchangeParams {
   std::uint64_t seed = 1;                                   // for the clearing rule's stream
   std::function<std::string(IntervalIndex)> interval_label;  // names an interval in error messages
   const grid::GridView* grid = nullptr;  // passed to the clearing rule; null without a grid (must outlive the exchange)
+  /** After any rule but nodal (whose OPF already respects the limits), check the trades' line
+   * flows on `grid` and cancel trades while a line is overloaded (security_check.hpp). Needs `grid`. */
+  SecurityCheck security_check = SecurityCheck::kNone;
 };
 
 /** One interval's book closed and cleared. */
@@ -34,7 +38,8 @@ struct ClearedInterval {
   IntervalIndex interval = 0;
   double gate_closure_s = 0.0;
   std::uint32_t bids = 0, offers = 0, rejected_late = 0, rejected_other = 0;
-  ClearingResult result;
+  ClearingResult result;                          // after the security check, if any
+  std::vector<SecurityIteration> security_iterations;  // one per trade the security check cancelled
 };
 
 class Exchange final : public Node {
@@ -65,6 +70,8 @@ class Exchange final : public Node {
   void receive_order(NodeContext& ctx, const Message& msg);
   void send_ack(NodeContext& ctx, NodeId to, const Order& order, OrderStatus status);
   void close_and_clear(NodeContext& ctx, IntervalIndex k);
+  /** Run params_.security_check on `c`'s provisional trades; keep the rest, record the iterations. */
+  void apply_security_check(const OrderBook& book, ClearedInterval& c) const;
   void settle(NodeContext& ctx, IntervalIndex k);
   static std::uint64_t tag(IntervalIndex k, TimerKind kind) { return std::uint64_t{k} * 2 + kind; }
 

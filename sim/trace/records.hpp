@@ -104,6 +104,24 @@ struct SettlementRecord {
   double total_payment = 0.0;
 };
 
+/** /security_checks: one row per iteration of the grid security check (grid.security_check:
+ * cancel_last) that found an overloaded branch and cancelled a trade; no rows without overloads. */
+struct SecurityCheckRecord {
+  std::uint32_t interval = 0;
+  std::uint32_t iteration = 0;          // 0, 1, ... within the interval
+  std::uint32_t branch = 0;             // 0-based row of the case file's branch matrix
+  std::int64_t from_bus = 0;            // the branch's external bus numbers
+  std::int64_t to_bus = 0;
+  double flow_mw = 0.0;                 // the trades' flow on it before this cancellation (from -> to)
+  double limit_mw = 0.0;                // its RATE_A
+  std::uint64_t buy_order = 0;          // the cancelled trade
+  std::uint64_t sell_order = 0;
+  std::uint32_t buyer = 0;
+  std::uint32_t seller = 0;
+  double quantity_kwh = 0.0;
+  std::uint32_t cancelled_in_interval = 0;  // trades the check cancelled in this interval (same in each of its rows)
+};
+
 /** /messages: one row per message type. */
 struct MessageStatRecord {
   char type[kNameLength] = {};

@@ -106,6 +106,19 @@ TableSpec message_table() {
            EBSIM_COLUMN(R, max_transfer_s, kF64, "s")}};
 }
 
+TableSpec security_check_table() {
+  using R = SecurityCheckRecord;
+  return {"/security_checks", "one row per security-check iteration that cancelled a trade", sizeof(R),
+          kLargeTableMaxChunkRows,
+          {EBSIM_COLUMN(R, interval, kU32, ""), EBSIM_COLUMN(R, iteration, kU32, ""),
+           EBSIM_COLUMN(R, branch, kU32, ""), EBSIM_COLUMN(R, from_bus, kI64, ""),
+           EBSIM_COLUMN(R, to_bus, kI64, ""), EBSIM_COLUMN(R, flow_mw, kF64, "MW"),
+           EBSIM_COLUMN(R, limit_mw, kF64, "MW"), EBSIM_COLUMN(R, buy_order, kU64, ""),
+           EBSIM_COLUMN(R, sell_order, kU64, ""), EBSIM_COLUMN(R, buyer, kU32, ""),
+           EBSIM_COLUMN(R, seller, kU32, ""), EBSIM_COLUMN(R, quantity_kwh, kF64, "kWh"),
+           EBSIM_COLUMN(R, cancelled_in_interval, kU32, "")}};
+}
+
 #undef EBSIM_COLUMN
 
 // ---------------------------------------------------------------------------
@@ -164,6 +177,10 @@ template <> const TableSpec& table_spec<SettlementRecord>() {
 }
 template <> const TableSpec& table_spec<MessageStatRecord>() {
   static const TableSpec spec = message_table();
+  return spec;
+}
+template <> const TableSpec& table_spec<SecurityCheckRecord>() {
+  static const TableSpec spec = security_check_table();
   return spec;
 }
 

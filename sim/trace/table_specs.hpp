@@ -44,6 +44,7 @@ template <> const TableSpec& table_spec<TradeRecord>();
 template <> const TableSpec& table_spec<IntervalRecord>();
 template <> const TableSpec& table_spec<SettlementRecord>();
 template <> const TableSpec& table_spec<MessageStatRecord>();
+template <> const TableSpec& table_spec<SecurityCheckRecord>();
 
 /** A new compound type of the record struct as laid out in memory (native types, struct
  * offsets and size, padding included); the caller closes it with H5Tclose.

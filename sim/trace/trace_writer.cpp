@@ -262,7 +262,9 @@ Handle create_file(const std::string& partial_path) {
 }
 
 /** Tables in creation order, which fixes the file's layout. */
-enum TableIndex : std::size_t { kGroups, kParticipants, kOrders, kTrades, kIntervals, kSettlement, kMessages };
+enum TableIndex : std::size_t {
+  kGroups, kParticipants, kOrders, kTrades, kIntervals, kSettlement, kMessages, kSecurityChecks
+};
 
 }  // namespace
 
@@ -277,11 +279,11 @@ struct TraceWriter::Impl {
 
   explicit Impl(const std::string& path) : final_path(path), partial_path(path + ".partial") {
     file = create_file(partial_path);
-    tables.reserve(kMessages + 1);
+    tables.reserve(kSecurityChecks + 1);
     for (const TableSpec* spec :
          {&table_spec<GroupRecord>(), &table_spec<ParticipantRecord>(), &table_spec<OrderRecord>(),
           &table_spec<TradeRecord>(), &table_spec<IntervalRecord>(), &table_spec<SettlementRecord>(),
-          &table_spec<MessageStatRecord>()})
+          &table_spec<MessageStatRecord>(), &table_spec<SecurityCheckRecord>()})
       tables.emplace_back(file.get(), *spec, partial_path);
   }
 
@@ -324,6 +326,8 @@ void TraceWriter::add(const MessageStatRecord& row) {
   clear_after_terminator(copy.type);
   impl_->table(kMessages).append(&copy);
 }
+
+void TraceWriter::add(const SecurityCheckRecord& row) { impl_->table(kSecurityChecks).append(&row); }
 
 void TraceWriter::commit(const RunMetadata& metadata) {
   Impl& impl = *impl_;

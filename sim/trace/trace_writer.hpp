@@ -51,6 +51,7 @@ class TraceWriter {
   void add(const IntervalRecord& row);
   void add(const SettlementRecord& row);
   void add(const MessageStatRecord& row);
+  void add(const SecurityCheckRecord& row);
 
   /** Flush every table, write the metadata, close, and rename to the final path. */
   void commit(const RunMetadata& metadata);

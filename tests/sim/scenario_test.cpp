@@ -209,6 +209,24 @@ TEST(ScenarioGrid, BadGridInputNamesTheKey) {
               AllOf(HasSubstr("no_such_case.m"), HasSubstr("cannot read"), HasSubstr("grid.file")));
 }
 
+TEST(ScenarioGrid, SecurityCheckDefaultsToNoneAndReadsCancelLast) {
+  const Scenario plain = load_scenario(fixture("valid_minimal.yaml"), {kFeederOverride, "participants.homes.bus=2"});
+  EXPECT_EQ(plain.grid.security_check, market::SecurityCheck::kNone);
+  const Scenario shipped = load_scenario(kSourceDir + "/scenarios/rules/security_check_feeder.yaml");
+  EXPECT_EQ(shipped.market.clearing_rule, "pay_as_clear");
+  EXPECT_EQ(shipped.grid.model.name, "feeder3");
+  EXPECT_EQ(shipped.grid.security_check, market::SecurityCheck::kCancelLast);
+}
+
+TEST(ScenarioGrid, BadSecurityCheckNamesTheKey) {
+  EXPECT_THAT(error_of(fixture("valid_minimal.yaml"),
+                       {"grid={file: ../../../scenarios/grids/feeder3.m, security_check: sometimes}",
+                        "participants.homes.bus=2"}),
+              AllOf(HasSubstr("grid.security_check"), HasSubstr("cancel_last")));
+  // A security check needs a grid to check: grid without a file is an error naming grid.file.
+  EXPECT_THAT(set_error("grid={security_check: cancel_last}"), HasSubstr("grid.file"));
+}
+
 // ---- Positive: overrides -------------------------------------------------------------------
 
 TEST(ScenarioOverrides, SetChangesValuesByGroupNameAndIndex) {

@@ -404,7 +404,8 @@ TEST_F(TraceWriterTest, EmptyTraceHasEveryDataset) {
   writer.commit(make_sample().metadata);
   EXPECT_TRUE(read_table<OrderRecord>(trace).empty());
   for (const char* dataset :
-       {"/groups", "/participants", "/orders", "/trades", "/intervals", "/settlement", "/messages"}) {
+       {"/groups", "/participants", "/orders", "/trades", "/intervals", "/settlement", "/messages",
+        "/security_checks"}) {
     const Id file{H5Fopen(trace.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
     const Id data{H5Dopen2(file.id, dataset, H5P_DEFAULT), H5Dclose};
     ASSERT_GE(data.id, 0) << dataset;
@@ -502,6 +503,7 @@ TEST_F(TraceReaderTest, DatasetNames) {
   EXPECT_EQ(dataset_name<IntervalRecord>(), "/intervals");
   EXPECT_EQ(dataset_name<SettlementRecord>(), "/settlement");
   EXPECT_EQ(dataset_name<MessageStatRecord>(), "/messages");
+  EXPECT_EQ(dataset_name<SecurityCheckRecord>(), "/security_checks");
 }
 
 TEST_F(TraceReaderTest, ReadsBlocksOfWholeChunksInFileOrder) {

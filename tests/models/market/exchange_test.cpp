@@ -489,6 +489,54 @@ TEST_F(ExchangeTest, GridReachesTheRule) {
   for (const Trade& t : cleared_[0].result.trades) EXPECT_NEAR(t.price_per_kwh, t.seller_price_per_kwh, 1e-9);
 }
 
+// grid.security_check: cancel_last after pay_as_clear. Buyers on bus 1, sellers on bus 2 of a
+// two-bus grid whose one line is rated 0.010 MW; 15-min intervals, so 1 kWh = 0.004 MW. The hand
+// book's trades (1,3) 2 kWh and (1,4) 1 kWh put 0.012 MW on the line (bus 2 -> 1, i.e. -0.012
+// from 1 to 2). Trade (1,4) was declared last (offer 4 arrived at 130 s, offer 3 at 120 s): it is
+// cancelled, and (1,3) alone, 0.008 MW, fits. The price stays the rule's.
+TEST_F(ExchangeTest, SecurityCheckCancelsTheTradeDeclaredLast) {
+  grid::GridModel model;
+  model.name = "two_bus";
+  grid::Bus bus1, bus2;
+  bus1.id = 1;
+  bus1.type = grid::BusType::kReference;
+  bus2.id = 2;
+  model.buses = {bus1, bus2};
+  grid::Branch line;
+  line.from_bus = 1;
+  line.to_bus = 2;
+  line.x_pu = 0.1;
+  line.rate_a_mva = 0.010;
+  model.branches = {line};
+  model.index_buses();
+  const grid::GridView view(model, {1, 1, 2, 2, 1}, 0.25);
+  params_.grid = &view;
+  params_.security_check = SecurityCheck::kCancelLast;
+  exchange().on_start(ctx_);
+  send_hand_cleared_book([this](const Order& o, double at) { arrive(o, at); });
+  ctx_.take_sent();  // acks
+  ctx_.run_timers_until(exchange(), 650.0);
+  ASSERT_EQ(cleared_.size(), 1u);
+  const ClearedInterval& c = cleared_[0];
+  ASSERT_EQ(c.security_iterations.size(), 1u);
+  EXPECT_NEAR(c.security_iterations[0].flow_mw, -0.012, kTol);
+  EXPECT_EQ(c.security_iterations[0].cancelled.sell_order, 4u);
+  ASSERT_EQ(c.result.trades.size(), 1u);
+  EXPECT_EQ(c.result.trades[0].sell_order, 3u);
+  EXPECT_NEAR(c.result.cleared_kwh, 2.0, kTol);
+  EXPECT_NEAR(c.result.declared_welfare, 0.40, kTol);  // (0.30 - 0.10) * 2
+  EXPECT_NEAR(c.result.clearing_price_per_kwh, 0.26, kTol);
+  for (const SentMessage& m : take(MessageType::kResult)) {
+    const OrderFill& fill = m.msg.as<ResultBody>().fills.at(0);
+    if (fill.order == 4) {
+      EXPECT_EQ(fill.matched_kwh, 0.0) << "the cancelled offer's owner is told";
+    }
+    if (fill.order == 1) {
+      EXPECT_NEAR(fill.matched_kwh, 2.0, kTol);
+    }
+  }
+}
+
 TEST_F(ExchangeTest, RuleThatCannotClearFailsNamingTheInterval) {
   rule_ = ClearingRuleRegistry::instance().create("nodal");  // and no grid
   exchange().on_start(ctx_);

@@ -1,0 +1,135 @@
+#include "models/market/security_check.hpp"
+
+#include <cmath>
+#include <limits>
+#include <map>
+#include <tuple>
+#include <unordered_map>
+
+#include "models/grid/dc_network.hpp"
+#include "models/grid/grid_view.hpp"
+
+namespace ebsim::market {
+
+namespace {
+
+/** Flows per unit of each trade, computed once: for every trade, the MW on each GridModel
+ * branch when it delivers 1 MW from its seller's bus to its buyer's bus. */
+class TradeFlowModel {
+ public:
+  TradeFlowModel(std::span<const Trade> trades, const grid::GridView& grid)
+      : branch_count_(grid.model().branches.size()), mw_per_kwh_(1.0 / (grid.interval_h() * 1000.0)) {
+    const grid::GridModel& model = grid.model();
+    const grid::DcNetwork network = grid::build_dc_network(model);
+    std::map<std::size_t, Eigen::MatrixXd> ptdf_by_slack;  // one per island a seller sits in
+    unit_flows_.reserve(trades.size());
+    for (const Trade& trade : trades) {
+      const std::size_t seller_bus = model.bus_index(grid.bus_of(trade.seller));
+      const std::size_t buyer_bus = model.bus_index(grid.bus_of(trade.buyer));
+      const std::size_t slack = network.reference_buses.at(network.bus_island.at(seller_bus));
+      auto it = ptdf_by_slack.find(slack);
+      if (it == ptdf_by_slack.end()) it = ptdf_by_slack.emplace(slack, grid::ptdf(model, slack)).first;
+      const Eigen::MatrixXd& factors = it->second;
+      std::vector<double> unit(branch_count_, 0.0);
+      for (std::size_t row = 0; row < network.branch_index.size(); ++row) {
+        unit[network.branch_index[row]] = factors(row, seller_bus) - factors(row, buyer_bus);
+      }
+      unit_flows_.push_back(std::move(unit));
+    }
+  }
+
+  /** Branch flows (MW) of the trades at `positions` (positions into the constructor's trades). */
+  std::vector<double> flows_mw(std::span<const Trade> trades, std::span<const std::size_t> positions) const {
+    std::vector<double> flows(branch_count_, 0.0);
+    for (std::size_t p : positions) {
+      const double mw = trades[p].quantity_kwh * mw_per_kwh_;
+      for (std::size_t b = 0; b < branch_count_; ++b) flows[b] += unit_flows_[p][b] * mw;
+    }
+    return flows;
+  }
+
+ private:
+  std::size_t branch_count_;
+  double mw_per_kwh_;
+  std::vector<std::vector<double>> unit_flows_;
+};
+
+/** The branch whose flow exceeds its RATE_A by the largest ratio, or npos if none does. */
+std::size_t most_overloaded(const grid::GridModel& model, const std::vector<double>& flows_mw) {
+  constexpr double kRelativeTolerance = 1e-9;
+  std::size_t worst = std::numeric_limits<std::size_t>::max();
+  double worst_ratio = 1.0;
+  for (std::size_t b = 0; b < model.branches.size(); ++b) {
+    const double limit_mw = model.branches[b].rate_a_mva;
+    if (!(limit_mw > 0.0) || !grid::in_dc_network(model, b)) continue;
+    const double ratio = std::abs(flows_mw[b]) / limit_mw;
+    if (ratio > 1.0 + kRelativeTolerance && ratio > worst_ratio) {
+      worst = b;
+      worst_ratio = ratio;
+    }
+  }
+  return worst;
+}
+
+/** When a trade was declared: its later order's arrival (NaN and unknown orders as +inf) and id,
+ * then the other order's id. Larger = declared later. */
+using DeclarationKey = std::tuple<double, OrderId, OrderId>;
+
+DeclarationKey declaration_key(const Trade& trade, const std::unordered_map<OrderId, double>& arrived_s) {
+  const auto arrival = [&](OrderId id) {
+    const auto it = arrived_s.find(id);
+    if (it == arrived_s.end() || std::isnan(it->second)) return std::numeric_limits<double>::infinity();
+    return it->second;
+  };
+  const double buy_s = arrival(trade.buy_order);
+  const double sell_s = arrival(trade.sell_order);
+  const bool buy_later = std::make_tuple(buy_s, trade.buy_order) > std::make_tuple(sell_s, trade.sell_order);
+  return buy_later ? DeclarationKey{buy_s, trade.buy_order, trade.sell_order}
+                   : DeclarationKey{sell_s, trade.sell_order, trade.buy_order};
+}
+
+}  // namespace
+
+std::vector<double> trade_flows_mw(std::span<const Trade> trades, const grid::GridView& grid) {
+  std::vector<std::size_t> all(trades.size());
+  for (std::size_t p = 0; p < trades.size(); ++p) all[p] = p;
+  return TradeFlowModel(trades, grid).flows_mw(trades, all);
+}
+
+SecurityCheckResult security_check(std::span<const Trade> trades, std::span<const Order> bids,
+                                   std::span<const Order> offers, const grid::GridView& grid, SecurityCheck mode) {
+  SecurityCheckResult result;
+  switch (mode) {
+    case SecurityCheck::kNone:
+      result.kept.assign(trades.begin(), trades.end());
+      return result;
+    case SecurityCheck::kCancelLast:
+      break;
+  }
+  std::unordered_map<OrderId, double> arrived_s;  // lookups only
+  for (const auto side : {bids, offers}) {
+    for (const Order& order : side) arrived_s[order.id] = order.arrived_s;
+  }
+  const TradeFlowModel flow_model(trades, grid);
+  std::vector<std::size_t> kept(trades.size());  // positions of the trades still standing, in order
+  for (std::size_t p = 0; p < trades.size(); ++p) kept[p] = p;
+
+  for (std::uint32_t iteration = 0;; ++iteration) {
+    const std::vector<double> flows = flow_model.flows_mw(trades, kept);
+    const std::size_t branch = most_overloaded(grid.model(), flows);
+    if (branch == std::numeric_limits<std::size_t>::max() || kept.empty()) break;
+    // The trade declared last; equal keys go to the later position.
+    std::size_t last = 0;
+    for (std::size_t k = 1; k < kept.size(); ++k) {
+      if (declaration_key(trades[kept[k]], arrived_s) >= declaration_key(trades[kept[last]], arrived_s)) last = k;
+    }
+    result.iterations.push_back(
+        SecurityIteration{iteration, branch, flows[branch], grid.model().branches[branch].rate_a_mva, trades[kept[last]]});
+    kept.erase(kept.begin() + static_cast<std::ptrdiff_t>(last));
+  }
+  result.kept.reserve(kept.size());
+  for (std::size_t p : kept) result.kept.push_back(trades[p]);
+  return result;
+}
+
+}  // namespace ebsim::market
