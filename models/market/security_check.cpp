@@ -48,6 +48,9 @@ class TradeFlowModel {
     return flows;
   }
 
+  /** MW on `branch` per MW traded by the trade at `position`. */
+  double unit_flow(std::size_t position, std::size_t branch) const { return unit_flows_[position][branch]; }
+
  private:
   std::size_t branch_count_;
   double mw_per_kwh_;
@@ -118,11 +121,17 @@ SecurityCheckResult security_check(std::span<const Trade> trades, std::span<cons
     const std::vector<double> flows = flow_model.flows_mw(trades, kept);
     const std::size_t branch = most_overloaded(grid.model(), flows);
     if (branch == std::numeric_limits<std::size_t>::max() || kept.empty()) break;
-    // The trade declared last; equal keys go to the later position.
-    std::size_t last = 0;
-    for (std::size_t k = 1; k < kept.size(); ++k) {
-      if (declaration_key(trades[kept[k]], arrived_s) >= declaration_key(trades[kept[last]], arrived_s)) last = k;
+    // The trade declared last among those that push flow in the overload's direction on
+    // this branch (cancelling one that relieves it would only make things worse); equal keys
+    // go to the later position. Some trade must add to an overload, so one is always found.
+    std::size_t last = kept.size();
+    for (std::size_t k = 0; k < kept.size(); ++k) {
+      if (!(flow_model.unit_flow(kept[k], branch) * flows[branch] > 0.0)) continue;
+      if (last == kept.size() ||
+          declaration_key(trades[kept[k]], arrived_s) >= declaration_key(trades[kept[last]], arrived_s))
+        last = k;
     }
+    if (last == kept.size()) break;  // unreachable: an overload has a contributing trade
     result.iterations.push_back(
         SecurityIteration{iteration, branch, flows[branch], grid.model().branches[branch].rate_a_mva, trades[kept[last]]});
     kept.erase(kept.begin() + static_cast<std::ptrdiff_t>(last));

@@ -44,7 +44,8 @@ std::vector<double> trade_flows_mw(std::span<const Trade> trades, const grid::Gr
 
 /** Seed 003 Fig. 5 option A. While some in-service branch with RATE_A > 0 carries more than
  * RATE_A (beyond a relative tolerance of 1e-9), record the most overloaded one (largest
- * |flow| / limit, then lowest position) and cancel the trade declared last: the one whose later
+ * |flow| / limit, then lowest position) and cancel, among the trades that add flow in the
+ * overload's direction on that branch, the one declared last: the one whose later
  * order arrived latest (max of its buy and sell orders' arrived_s, NaN counting as latest), ties
  * to the higher later order id, then the higher other order id, then the later position.
  * `orders` are the book's orders (bids and offers) the trades refer to; a trade whose order is

@@ -126,5 +126,29 @@ TEST(SecurityCheck, ModeNoneKeepsOverloadingTrades) {
   EXPECT_EQ(r.kept.size(), 1u);
 }
 
+TEST(SecurityCheck, NeverCancelsATradeThatRelievesTheOverloadedLine) {
+  // Two trades push bus 2 -> bus 1: 3 kWh each from participants 1 and 2 to participant 0,
+  // together -0.004 MW on line 1-2 (limit 0.003). A third trade, declared last (at 9 s), goes
+  // the other way, bus 1 -> bus 3 (participant 0 sells 1.5 kWh to participant 3): on line 1-2
+  // it adds +1/3 * 0.0015 = +0.0005 MW, so the line carries -0.0035 MW and is still overloaded.
+  // Cancelling the reverse trade would raise |flow| to 0.004 MW; the check must instead cancel
+  // the latest of the trades adding to the overload: the one whose offer arrived at 5 s.
+  // What is left: B (-0.002) + reverse (+0.0005) = -0.0015 MW, within the limit.
+  const grid::GridView view = triangle(0.003);
+  const std::vector<Order> bids{order(10, 0, Side::kBuy, 1.0), order(20, 3, Side::kBuy, 9.0)};
+  const std::vector<Order> offers{order(11, 1, Side::kSell, 2.0), order(12, 2, Side::kSell, 5.0),
+                                  order(21, 0, Side::kSell, 1.0)};
+  const std::vector<Trade> trades{trade(10, 12, 0, 2, 3.0), trade(10, 11, 0, 1, 3.0), trade(20, 21, 3, 0, 1.5)};
+  // Line 1-2 under the transfer bus 1 -> bus 3 (a withdrawal at 3, injection at 1): PTDF +1/3.
+  EXPECT_NEAR(trade_flows_mw(std::vector<Trade>{trades[2]}, view)[0], 0.0005, kTol);
+
+  const SecurityCheckResult r = security_check(trades, bids, offers, view, SecurityCheck::kCancelLast);
+  ASSERT_EQ(r.iterations.size(), 1u);
+  EXPECT_NEAR(r.iterations[0].flow_mw, -0.0035, kTol);
+  EXPECT_EQ(r.iterations[0].cancelled.sell_order, 12u);
+  ASSERT_EQ(r.kept.size(), 2u);
+  EXPECT_NEAR(trade_flows_mw(r.kept, view)[0], -0.0015, kTol);
+}
+
 }  // namespace
 }  // namespace ebsim::market
