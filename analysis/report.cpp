@@ -228,6 +228,16 @@ void read_messages(const std::string& path, RunSummary& s) {
   });
 }
 
+void read_security_checks(const std::string& path, RunSummary& s) {
+  trace::for_each_row<trace::SecurityCheckRecord>(
+      path,
+      [&](const trace::SecurityCheckRecord& row) {
+        ++s.security_cancelled_trades;
+        s.security_cancelled_kwh += row.quantity_kwh;
+      },
+      {"quantity_kwh"});
+}
+
 // ---------------------------------------------------------------------------
 // Printing
 
@@ -287,6 +297,7 @@ RunSummary summarize_trace(const std::string& path) {
   read_trades(path, summary);
   read_intervals(path, summary);
   read_messages(path, summary);
+  read_security_checks(path, summary);
   return summary;
 }
 
@@ -315,11 +326,13 @@ void print_summary(std::ostream& out, const RunSummary& s, double wall_time_s) {
   table.number("rejected late", std::to_string(s.orders_late));
   table.number("rejected other", std::to_string(s.orders_rejected_other));
   table.number("trades", std::to_string(s.trades));
+  table.number("cancelled by grid check", std::to_string(s.security_cancelled_trades));
 
   table.section("Energy");
   table.number("load", fixed(s.load_kwh, 3), "kWh");
   table.number("pv", fixed(s.pv_kwh, 3), "kWh");
   table.number("traded locally", fixed(s.local_traded_kwh, 3), "kWh");
+  table.number("cancelled by grid check", fixed(s.security_cancelled_kwh, 3), "kWh");
   table.number("utility import", fixed(s.utility_import_kwh, 3), "kWh");
   table.number("utility export", fixed(s.utility_export_kwh, 3), "kWh");
 

@@ -24,6 +24,8 @@ struct RunSummary {
   std::uint64_t events = 0;
   // market
   std::uint64_t orders = 0, orders_late = 0, orders_rejected_other = 0, trades = 0;
+  std::uint64_t security_cancelled_trades = 0;  // rows of /security_checks
+  double security_cancelled_kwh = 0.0;
   double local_traded_kwh = 0.0;
   double utility_import_kwh = 0.0, utility_export_kwh = 0.0;
   double load_kwh = 0.0, pv_kwh = 0.0;

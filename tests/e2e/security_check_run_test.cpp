@@ -7,6 +7,7 @@
 #include <set>
 #include <utility>
 
+#include "analysis/report.hpp"
 #include "sim/trace/trace_reader.hpp"
 #include "tests/e2e/cli_runner.hpp"
 
@@ -31,6 +32,21 @@ TEST(SecurityCheckRun, FeederScenarioCancelsOverloadingTrades) {
     EXPECT_GT(row.cancelled_in_interval, row.iteration);
     EXPECT_EQ(kept.count({row.buy_order, row.sell_order}), 0u) << "a cancelled trade was settled";
   }
+
+  // The check only removes trades: what was kept plus what was cancelled is what the same
+  // run clears without the check (same seed, same orders, same rule).
+  const std::string unchecked = (dir / "unchecked.h5").string();
+  ASSERT_EQ(run_cli("run scenarios/rules/security_check_feeder.yaml -q --set grid.security_check=none -o '" +
+                    unchecked + "'")
+                .exit_code,
+            0);
+  const analysis::RunSummary with_check = analysis::summarize_trace(trace);
+  const analysis::RunSummary without = analysis::summarize_trace(unchecked);
+  EXPECT_EQ(with_check.security_cancelled_trades, checks.size());
+  EXPECT_EQ(without.security_cancelled_trades, 0u);
+  EXPECT_GT(with_check.security_cancelled_kwh, 0.0);
+  EXPECT_NEAR(with_check.local_traded_kwh + with_check.security_cancelled_kwh, without.local_traded_kwh, 1e-9);
+  EXPECT_EQ(with_check.trades + with_check.security_cancelled_trades, without.trades);
 }
 
 }  // namespace
