@@ -30,6 +30,17 @@ inline OrderBook book_of(std::vector<Order> bids, std::vector<Order> offers) {
   return book;
 }
 
+/** Trade `t` is (buy_order, sell_order, quantity) between participants 1000 + id; each rule's
+ * test checks the price its own way (exactly or within rounding). */
+inline void expect_trade_parties(const Trade& t, OrderId buy_order, OrderId sell_order, double quantity_kwh,
+                                 double tolerance_kwh = 1e-12) {
+  EXPECT_EQ(t.buy_order, buy_order);
+  EXPECT_EQ(t.sell_order, sell_order);
+  EXPECT_EQ(t.buyer, 1000 + buy_order);
+  EXPECT_EQ(t.seller, 1000 + sell_order);
+  EXPECT_NEAR(t.quantity_kwh, quantity_kwh, tolerance_kwh);
+}
+
 /** Nothing traded, no price, zero totals. */
 inline void expect_nothing_cleared(const ClearingResult& r) {
   EXPECT_TRUE(r.trades.empty());

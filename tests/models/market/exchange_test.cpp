@@ -16,6 +16,7 @@
 #include "models/grid/grid_view.hpp"
 #include "models/market/messages.hpp"
 #include "models/market/pay_as_clear.hpp"
+#include "tests/models/grid/test_grids.hpp"
 #include "tests/models/fake_node_context.hpp"
 
 namespace ebsim::market {
@@ -464,19 +465,7 @@ TEST_F(ExchangeTest, SettlementWithInconsistentMetersThrowsNamingTheInterval) {
 // The exchange hands its grid to the rule: nodal on two buses joined by an unlimited line
 // clears the hand book's 3 kWh (same welfare as pay_as_clear), one price for all.
 TEST_F(ExchangeTest, GridReachesTheRule) {
-  grid::GridModel model;
-  model.name = "two_bus";
-  grid::Bus bus1, bus2;
-  bus1.id = 1;
-  bus1.type = grid::BusType::kReference;
-  bus2.id = 2;
-  model.buses = {bus1, bus2};
-  grid::Branch line;
-  line.from_bus = 1;
-  line.to_bus = 2;
-  line.x_pu = 0.1;
-  model.branches = {line};
-  model.index_buses();
+  const grid::GridModel model = grid::test_grids::two_bus(0.0);  // unlimited line
   const grid::GridView view(model, {1, 2, 1, 2, 1}, 0.25);
   params_.grid = &view;
   rule_ = ClearingRuleRegistry::instance().create("nodal");
@@ -495,20 +484,7 @@ TEST_F(ExchangeTest, GridReachesTheRule) {
 // from 1 to 2). Trade (1,4) was declared last (offer 4 arrived at 130 s, offer 3 at 120 s): it is
 // cancelled, and (1,3) alone, 0.008 MW, fits. The price stays the rule's.
 TEST_F(ExchangeTest, SecurityCheckCancelsTheTradeDeclaredLast) {
-  grid::GridModel model;
-  model.name = "two_bus";
-  grid::Bus bus1, bus2;
-  bus1.id = 1;
-  bus1.type = grid::BusType::kReference;
-  bus2.id = 2;
-  model.buses = {bus1, bus2};
-  grid::Branch line;
-  line.from_bus = 1;
-  line.to_bus = 2;
-  line.x_pu = 0.1;
-  line.rate_a_mva = 0.010;
-  model.branches = {line};
-  model.index_buses();
+  const grid::GridModel model = grid::test_grids::two_bus(0.010);
   const grid::GridView view(model, {1, 1, 2, 2, 1}, 0.25);
   params_.grid = &view;
   params_.security_check = SecurityCheck::kCancelLast;

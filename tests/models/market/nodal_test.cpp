@@ -14,6 +14,7 @@
 #include "models/grid/grid_view.hpp"
 #include "models/market/pay_as_clear.hpp"
 #include "models/market/settlement.hpp"
+#include "tests/models/grid/test_grids.hpp"
 
 namespace ebsim::market {
 namespace {
@@ -23,21 +24,8 @@ constexpr double kTol = 1e-6;
 /** Bus 1 (reference) -- bus 2, one line of x = 0.1 p.u. rated `rate_mw`; participant 0 at bus 1,
  * participants 1 and 2 at bus 2; 1 h intervals. */
 grid::GridView two_bus(double rate_mw) {
-  grid::GridModel model;
-  model.name = "two_bus";
-  grid::Bus bus1, bus2;
-  bus1.id = 1;
-  bus1.type = grid::BusType::kReference;
-  bus2.id = 2;
-  bus2.pd_mw = 50.0;  // the case's own load: left out by the rule
-  model.buses = {bus1, bus2};
-  grid::Branch line;
-  line.from_bus = 1;
-  line.to_bus = 2;
-  line.x_pu = 0.1;
-  line.rate_a_mva = rate_mw;
-  model.branches = {line};
-  model.index_buses();
+  grid::GridModel model = grid::test_grids::two_bus(rate_mw);
+  model.buses[1].pd_mw = 50.0;  // the case's own load: left out by the rule
   return grid::GridView(model, {1, 2, 2}, 1.0);
 }
 

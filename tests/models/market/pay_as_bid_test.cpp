@@ -29,11 +29,7 @@ ClearingResult clear(const OrderBook& book) { return clear_pay_as_bid(book.bids,
 /** Expect trade `t` to be (buy_order, sell_order, quantity) at `price`, with participants 1000 + id. */
 void expect_trade(const Trade& t, OrderId buy_order, OrderId sell_order, double quantity_kwh,
                   double price_per_kwh) {
-  EXPECT_EQ(t.buy_order, buy_order);
-  EXPECT_EQ(t.sell_order, sell_order);
-  EXPECT_EQ(t.buyer, 1000 + buy_order);
-  EXPECT_EQ(t.seller, 1000 + sell_order);
-  EXPECT_NEAR(t.quantity_kwh, quantity_kwh, kTol);
+  test_books::expect_trade_parties(t, buy_order, sell_order, quantity_kwh, kTol);
   EXPECT_NEAR(t.price_per_kwh, price_per_kwh, kTol);
 }
 
