@@ -10,16 +10,21 @@
 #include <initializer_list>
 #include <iomanip>
 #include <limits>
+#include <map>
+#include <numeric>
 #include <ostream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "sim/scenario.hpp"
 #include "sim/trace/hdf5_handle.hpp"
 #include "sim/trace/records.hpp"
+#include "sim/trace/trace_file.hpp"
 #include "sim/trace/trace_reader.hpp"
 
 // Reads the layout written by sim/trace/trace_writer.cpp (docs/trace-format.md): the root
@@ -39,95 +44,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr std::string_view kTraceFormatName = "ebsim-trace";
 constexpr std::uint32_t kNewestTraceFormatVersion = 1;
 
-/** An open trace file; every failure is an InputError naming the file and the object. */
-class TraceReader {
- public:
-  explicit TraceReader(const std::string& path) : path_(path), file_(open_file(path), H5Fclose) {}
-
-  [[noreturn]] void fail(const std::string& what) const {
-    throw InputError("trace " + path_ + ": " + what);
-  }
-
-  /** A root attribute stored as a (fixed- or variable-length) string. */
-  std::string string_attribute(const char* name) const {
-    const Handle attribute = open_attribute(name);
-    const Handle type(H5Aget_type(attribute.get()), H5Tclose);
-    if (!type.valid() || H5Tget_class(type.get()) != H5T_STRING)
-      fail(std::string("attribute /@") + name + " is not a string");
-    if (H5Tis_variable_str(type.get()) > 0) return read_variable_string(attribute.get(), type.get(), name);
-    std::string value(H5Tget_size(type.get()), '\0');
-    if (H5Aread(attribute.get(), type.get(), value.data()) < 0) fail_reading_attribute(name);
-    value.resize(strnlen(value.data(), value.size()));
-    return value;
-  }
-
-  /** A numeric root attribute, converted to T (uint32, uint64 or double). */
-  template <class T>
-  T number_attribute(const char* name) const {
-    const Handle attribute = open_attribute(name);
-    const Handle type(H5Aget_type(attribute.get()), H5Tclose);
-    const H5T_class_t type_class = type.valid() ? H5Tget_class(type.get()) : H5T_NO_CLASS;
-    const bool want_integer = std::is_integral_v<T>;
-    if (type_class != (want_integer ? H5T_INTEGER : H5T_FLOAT))
-      fail(std::string("attribute /@") + name + " is not " + (want_integer ? "an integer" : "a float"));
-    T value{};
-    const hid_t memory_type = std::is_same_v<T, double>          ? H5T_NATIVE_DOUBLE
-                              : std::is_same_v<T, std::uint32_t> ? H5T_NATIVE_UINT32
-                                                                 : H5T_NATIVE_UINT64;
-    if (H5Aread(attribute.get(), memory_type, &value) < 0) fail_reading_attribute(name);
-    return value;
-  }
-
-  /** Opens a dataset; a missing one is an InputError naming it. */
-  Handle open_dataset(const char* dataset_path) const {
-    if (H5Lexists(file_.get(), dataset_path, H5P_DEFAULT) <= 0)
-      fail(std::string("missing dataset ") + dataset_path);
-    Handle dataset(H5Dopen2(file_.get(), dataset_path, H5P_DEFAULT), H5Dclose);
-    if (!dataset.valid()) fail(std::string(dataset_path) + " is not a dataset");
-    return dataset;
-  }
-
- private:
-  static hid_t open_file(const std::string& path) {
-    // Every failure becomes an InputError, not HDF5's automatic printing of its error stack.
-    trace::detail::silence_hdf5_error_printing();
-    std::error_code error;
-    if (!std::filesystem::is_regular_file(path, error))
-      throw InputError("trace " + path + ": no such file");
-    const htri_t is_hdf5 = H5Fis_hdf5(path.c_str());
-    if (is_hdf5 < 0)
-      throw InputError("trace " + path + ": cannot read: " + take_hdf5_innermost_error_text());
-    if (is_hdf5 == 0) throw InputError("trace " + path + ": not an HDF5 file");
-    const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (file < 0)
-      throw InputError("trace " + path + ": cannot open: " + take_hdf5_innermost_error_text());
-    return file;
-  }
-
-  Handle open_attribute(const char* name) const {
-    if (H5Aexists(file_.get(), name) <= 0) fail(std::string("missing attribute /@") + name);
-    Handle attribute(H5Aopen(file_.get(), name, H5P_DEFAULT), H5Aclose);
-    if (!attribute.valid()) fail_reading_attribute(name);
-    return attribute;
-  }
-
-  [[noreturn]] void fail_reading_attribute(const char* name) const {
-    fail(std::string("cannot read attribute /@") + name + ": " + take_hdf5_innermost_error_text());
-  }
-
-  std::string read_variable_string(hid_t attribute, hid_t type, const char* name) const {
-    char* text = nullptr;
-    const Handle memory_type(H5Tcopy(type), H5Tclose);
-    if (!memory_type.valid() || H5Aread(attribute, memory_type.get(), &text) < 0)
-      fail_reading_attribute(name);
-    std::string value = text != nullptr ? text : "";
-    H5free_memory(text);
-    return value;
-  }
-
-  std::string path_;
-  Handle file_;
-};
+using TraceReader = trace::TraceFile;
 
 void read_metadata(const TraceReader& trace, RunSummary& s) {
   if (trace.string_attribute("format") != kTraceFormatName)
@@ -163,6 +80,21 @@ double percentile(std::vector<double>& values, std::size_t percent) {
   return *nth;
 }
 
+/** A fixed-length, NUL-padded name field as a string. */
+template <std::size_t N>
+std::string name_of(const char (&field)[N]) {
+  return std::string(field, strnlen(field, N));
+}
+
+/** p50/p90/p99/max of `values` into the given outputs (any may be null); NaN when empty. */
+void describe(std::vector<double>& values, double* p50, double* p90, double* p99, double* max) {
+  const bool empty = values.empty();
+  if (p50 != nullptr) *p50 = empty ? kNaN : percentile(values, 50);
+  if (p90 != nullptr) *p90 = empty ? kNaN : percentile(values, 90);
+  if (p99 != nullptr) *p99 = empty ? kNaN : percentile(values, 99);
+  if (max != nullptr) *max = empty ? kNaN : *std::max_element(values.begin(), values.end());
+}
+
 void read_orders(const std::string& path, RunSummary& s) {
   std::vector<double> latencies_s;  // only orders that got a result
   trace::for_each_row<trace::OrderRecord>(
@@ -174,14 +106,7 @@ void read_orders(const std::string& path, RunSummary& s) {
         if (row.result_received_s >= 0) latencies_s.push_back(row.result_received_s - row.submitted_s);
       },
       {"status", "submitted_s", "result_received_s"});
-  if (latencies_s.empty()) {
-    s.latency_p50_s = s.latency_p90_s = s.latency_p99_s = s.latency_max_s = kNaN;
-    return;
-  }
-  s.latency_p50_s = percentile(latencies_s, 50);
-  s.latency_p90_s = percentile(latencies_s, 90);
-  s.latency_p99_s = percentile(latencies_s, 99);
-  s.latency_max_s = *std::max_element(latencies_s.begin(), latencies_s.end());
+  describe(latencies_s, &s.latency_p50_s, &s.latency_p90_s, &s.latency_p99_s, &s.latency_max_s);
 }
 
 void read_trades(const std::string& path, RunSummary& s) {
@@ -222,9 +147,10 @@ void read_intervals(const std::string& path, RunSummary& s) {
 
 void read_messages(const std::string& path, RunSummary& s) {
   trace::for_each_row<trace::MessageStatRecord>(path, [&](const trace::MessageStatRecord& row) {
-    s.messages.push_back({std::string(row.type, strnlen(row.type, sizeof row.type)), row.count, row.bytes});
+    s.messages.push_back({name_of(row.type), row.count, row.bytes, row.lost});
     s.messages_total += row.count;
     s.bytes_total += row.bytes;
+    s.messages_lost += row.lost;
   });
 }
 
@@ -236,6 +162,120 @@ void read_security_checks(const std::string& path, RunSummary& s) {
         s.security_cancelled_kwh += row.quantity_kwh;
       },
       {"quantity_kwh"});
+}
+
+// ---------------------------------------------------------------------------
+// Consortium chain
+
+/** /blocks and /block_transactions: chain size, growth, bid -> final block latency. */
+void read_chain(const TraceReader& trace, const std::string& path, ConsortiumSummary& c) {
+  std::map<std::uint64_t, double> appended_s;  // height -> first_appended_s
+  double first_s = kNaN, last_s = kNaN;
+  trace::for_each_row<trace::BlockRecord>(
+      path,
+      [&](const trace::BlockRecord& row) {
+        ++c.blocks;
+        c.transactions_per_block_max = std::max<std::uint64_t>(c.transactions_per_block_max, row.transaction_count);
+        appended_s[row.height] = row.first_appended_s;
+        first_s = std::fmin(first_s, row.first_appended_s);  // fmin/fmax ignore the NaN start value
+        last_s = std::fmax(last_s, row.first_appended_s);
+      },
+      {"height", "transaction_count", "first_appended_s"});
+  const double span_h = (last_s - first_s) / 3600.0;
+  c.chain_growth_blocks_per_h = c.blocks >= 2 && span_h > 0 ? static_cast<double>(c.blocks - 1) / span_h : kNaN;
+
+  std::vector<double> latencies_s;
+  trace::for_each_row<trace::BlockTransactionRecord>(
+      path,
+      [&](const trace::BlockTransactionRecord& row) {
+        ++c.transactions;
+        const auto block = appended_s.find(row.height);
+        if (block == appended_s.end())
+          trace.fail("/block_transactions: a transaction of height " + std::to_string(row.height) +
+                     ", which has no row in /blocks");
+        latencies_s.push_back(block->second - std::max(row.buy_submitted_s, row.sell_submitted_s));
+      },
+      {"height", "buy_submitted_s", "sell_submitted_s"});
+  c.transactions_per_block_mean =
+      c.blocks > 0 ? static_cast<double>(c.transactions) / static_cast<double>(c.blocks) : kNaN;
+  describe(latencies_s, &c.final_latency_p50_s, &c.final_latency_p90_s, &c.final_latency_p99_s,
+           &c.final_latency_max_s);
+}
+
+/** /rounds, /failovers, /refusals, /disputes: round times, faults and recovery. */
+void read_rounds(const std::string& path, ConsortiumSummary& c) {
+  std::set<std::uint32_t> failover_intervals;
+  trace::for_each_row<trace::FailoverRecordRow>(path, [&](const trace::FailoverRecordRow& row) {
+    ++c.failovers;
+    failover_intervals.insert(row.interval);
+  });
+  std::vector<double> round_s, recovery_s;
+  trace::for_each_row<trace::RoundRecord>(
+      path,
+      [&](const trace::RoundRecord& row) {
+        ++c.rounds;
+        const double time_s = row.final_s - row.gate_closure_s;
+        round_s.push_back(time_s);
+        if (failover_intervals.count(row.interval) != 0) recovery_s.push_back(time_s);
+      },
+      {"interval", "gate_closure_s", "final_s"});
+  describe(round_s, &c.round_time_p50_s, nullptr, nullptr, &c.round_time_max_s);
+  c.rounds_with_failover = recovery_s.size();
+  c.recovery_mean_s = recovery_s.empty() ? kNaN
+                                         : std::accumulate(recovery_s.begin(), recovery_s.end(), 0.0) /
+                                               static_cast<double>(recovery_s.size());
+  describe(recovery_s, nullptr, nullptr, nullptr, &c.recovery_max_s);
+
+  trace::for_each_row<trace::RefusalRecord>(path, [&](const trace::RefusalRecord&) { ++c.refusals; }, {"interval"});
+  double resolution_sum_s = 0.0;
+  trace::for_each_row<trace::DisputeRecordRow>(path, [&](const trace::DisputeRecordRow& row) {
+    ++c.disputes;
+    if (row.upheld != 0) ++c.disputes_upheld;
+    if (row.resolved_s >= 0) {
+      ++c.disputes_resolved;
+      resolution_sum_s += row.resolved_s - row.raised_s;
+    }
+  });
+  c.dispute_resolution_mean_s =
+      c.disputes_resolved > 0 ? resolution_sum_s / static_cast<double>(c.disputes_resolved) : kNaN;
+}
+
+/** /cpu and /link_messages. */
+void read_cost(const std::string& path, ConsortiumSummary& c) {
+  trace::for_each_row<trace::CpuRecord>(path, [&](const trace::CpuRecord& row) {
+    c.cpu.push_back({name_of(row.role), row.id, row.crypto_s, row.clearing_s});
+    c.crypto_cpu_s += row.crypto_s;
+    c.clearing_cpu_s += row.clearing_s;
+  });
+  trace::for_each_row<trace::LinkMessageRecord>(
+      path,
+      [&](const trace::LinkMessageRecord& row) {
+        const std::string from = name_of(row.from_role), to = name_of(row.to_role);
+        auto link = std::find_if(c.links.begin(), c.links.end(),
+                                 [&](const LinkSummary& l) { return l.from_role == from && l.to_role == to; });
+        if (link == c.links.end()) link = c.links.insert(c.links.end(), LinkSummary{from, to, 0, 0, 0, {}});
+        link->count += row.count;
+        link->bytes += row.bytes;
+        link->lost += row.lost;
+        const std::string type = name_of(row.type);
+        auto entry = std::find_if(link->types.begin(), link->types.end(),
+                                  [&](const MessageTypeSummary& t) { return t.type == type; });
+        if (entry == link->types.end()) entry = link->types.insert(link->types.end(), MessageTypeSummary{type, 0, 0, 0});
+        entry->count += row.count;
+        entry->bytes += row.bytes;
+        entry->lost += row.lost;
+      },
+      {"type", "from_role", "to_role", "count", "bytes", "lost"});
+}
+
+void read_consortium(const TraceReader& trace, const std::string& path, ConsortiumSummary& c) {
+  // Older traces may lack the consortium attributes; a consortium trace from this ebsim has them.
+  for (auto [name, field] : {std::pair{"consortium_agreement", &c.agreement}, std::pair{"crypto_suite", &c.crypto_suite},
+                             std::pair{"crypto_mode", &c.crypto_mode}})
+    if (trace.has_attribute(name)) *field = trace.string_attribute(name);
+  read_chain(trace, path, c);
+  read_rounds(path, c);
+  read_cost(path, c);
 }
 
 // ---------------------------------------------------------------------------
@@ -269,6 +309,7 @@ class TablePrinter {
     first_section_ = false;
     out_ << title << '\n';
   }
+  void heading(std::string_view label) { out_ << "  " << label << '\n'; }
   void text(std::string_view label, std::string_view value) {
     out_ << "  " << std::left << std::setw(kLabelWidth) << label << value << '\n';
   }
@@ -284,6 +325,59 @@ class TablePrinter {
   bool first_section_ = true;
 };
 
+/** A message-count line: "<count> msg, <bytes> B", and ", <lost> lost" when any was lost. */
+void print_message_type(TablePrinter& table, const std::string& label, const MessageTypeSummary& type) {
+  std::string unit = "msg, " + std::to_string(type.bytes) + " B";
+  if (type.lost != 0) unit += ", " + std::to_string(type.lost) + " lost";
+  table.number(label, std::to_string(type.count), unit);
+}
+
+void print_consortium(TablePrinter& table, const ConsortiumSummary& c) {
+  table.section("Consortium chain");
+  table.text("agreement", c.agreement);
+  table.text("crypto suite", c.crypto_suite);
+  table.text("crypto mode", c.crypto_mode);
+  table.number("blocks", std::to_string(c.blocks));
+  table.number("transactions", std::to_string(c.transactions));
+  table.number("transactions/block mean", fixed(c.transactions_per_block_mean, 2));
+  table.number("transactions/block max", std::to_string(c.transactions_per_block_max));
+  table.number("chain growth", fixed(c.chain_growth_blocks_per_h, 2), "blocks/h");
+
+  table.section("Bid -> final block (per trade: later order sent -> block appended)");
+  table.number("p50", fixed(c.final_latency_p50_s, 4), "s");
+  table.number("p90", fixed(c.final_latency_p90_s, 4), "s");
+  table.number("p99", fixed(c.final_latency_p99_s, 4), "s");
+  table.number("max", fixed(c.final_latency_max_s, 4), "s");
+
+  table.section("Rounds and faults");
+  table.number("rounds", std::to_string(c.rounds));
+  table.number("round time p50", fixed(c.round_time_p50_s, 4), "s (gate closure -> final)");
+  table.number("round time max", fixed(c.round_time_max_s, 4), "s");
+  table.number("rounds with failover", std::to_string(c.rounds_with_failover));
+  table.number("failovers", std::to_string(c.failovers));
+  table.number("recovery time mean", fixed(c.recovery_mean_s, 4), "s");
+  table.number("recovery time max", fixed(c.recovery_max_s, 4), "s");
+  table.number("refusals", std::to_string(c.refusals));
+  table.number("disputes", std::to_string(c.disputes));
+  table.number("disputes upheld", std::to_string(c.disputes_upheld));
+  table.number("dispute resolution mean", fixed(c.dispute_resolution_mean_s, 4),
+               "s (" + std::to_string(c.disputes_resolved) + " resolved)");
+
+  table.section("CPU time (seconds on the calibration machine)");
+  for (const CpuSummary& cpu : c.cpu) {
+    const std::string label = cpu.role == "management_node" ? "management node " + std::to_string(cpu.id) : cpu.role;
+    table.number(label, fixed(cpu.crypto_s, 6), "s crypto, " + fixed(cpu.clearing_s, 6) + " s clearing");
+  }
+  table.number("total", fixed(c.crypto_cpu_s, 6), "s crypto, " + fixed(c.clearing_cpu_s, 6) + " s clearing");
+
+  table.section("Traffic by link");
+  for (const LinkSummary& link : c.links) {
+    table.heading(link.from_role + " -> " + link.to_role);
+    print_message_type(table, "  total", {"", link.count, link.bytes, link.lost});
+    for (const MessageTypeSummary& type : link.types) print_message_type(table, "  " + type.type, type);
+  }
+}
+
 }  // namespace
 
 RunSummary summarize_trace(const std::string& path) {
@@ -298,6 +392,7 @@ RunSummary summarize_trace(const std::string& path) {
   read_intervals(path, summary);
   read_messages(path, summary);
   read_security_checks(path, summary);
+  if (summary.market_design == "consortium") read_consortium(trace, path, summary.consortium);
   return summary;
 }
 
@@ -351,14 +446,16 @@ void print_summary(std::ostream& out, const RunSummary& s, double wall_time_s) {
   table.section("Network");
   table.number("messages", std::to_string(s.messages_total));
   table.number("bytes", std::to_string(s.bytes_total), "B");
-  for (const MessageTypeSummary& type : s.messages)
-    table.number("  " + type.type, std::to_string(type.count), "msg, " + std::to_string(type.bytes) + " B");
+  if (s.messages_lost != 0) table.number("lost", std::to_string(s.messages_lost), "msg");
+  for (const MessageTypeSummary& type : s.messages) print_message_type(table, "  " + type.type, type);
 
   table.section("Latency (order sent -> result received)");
   table.number("p50", fixed(s.latency_p50_s, 4), "s");
   table.number("p90", fixed(s.latency_p90_s, 4), "s");
   table.number("p99", fixed(s.latency_p99_s, 4), "s");
   table.number("max", fixed(s.latency_max_s, 4), "s");
+
+  if (s.market_design == "consortium") print_consortium(table, s.consortium);
 
   table.section("Invariants (largest per-interval |imbalance|)");
   table.number("energy", scientific(s.max_energy_imbalance_kwh), "kWh");

@@ -12,6 +12,49 @@ struct MessageTypeSummary {
   std::string type;
   std::uint64_t count = 0;
   std::uint64_t bytes = 0;
+  std::uint64_t lost = 0;  // dropped by a link fault
+};
+
+/** Traffic between two kinds of node (rows of /link_messages with the same from/to roles). */
+struct LinkSummary {
+  std::string from_role, to_role;  // "participant", "exchange", "management_node"
+  std::uint64_t count = 0, bytes = 0, lost = 0;
+  std::vector<MessageTypeSummary> types;  // in trace order
+};
+
+/** CPU time charged to one market node, or to all participants summed (/cpu). */
+struct CpuSummary {
+  std::string role;      // "management_node" or "participants"
+  std::uint32_t id = 0;  // management node index; 0 for the participants
+  double crypto_s = 0.0, clearing_s = 0.0;
+};
+
+/** The consortium chain's figures (docs/analysis.md says how each is computed). Filled only for
+ * market_design "consortium"; NaN where there is nothing to measure. */
+struct ConsortiumSummary {
+  std::string agreement, crypto_suite, crypto_mode;  // root attributes
+  // chain (/blocks, /block_transactions)
+  std::uint64_t blocks = 0, transactions = 0;
+  double transactions_per_block_mean = 0.0;
+  std::uint64_t transactions_per_block_max = 0;
+  double chain_growth_blocks_per_h = 0.0;  // (blocks - 1) / span of first_appended_s
+  // per trade: block first_appended_s - max(buy_submitted_s, sell_submitted_s); seconds
+  double final_latency_p50_s = 0.0, final_latency_p90_s = 0.0, final_latency_p99_s = 0.0,
+         final_latency_max_s = 0.0;
+  // rounds (/rounds): final_s - gate_closure_s; seconds
+  std::uint64_t rounds = 0;
+  double round_time_p50_s = 0.0, round_time_max_s = 0.0;
+  // faults
+  std::uint64_t rounds_with_failover = 0;  // rounds whose interval has a row in /failovers
+  std::uint64_t failovers = 0, refusals = 0;
+  std::uint64_t disputes = 0, disputes_upheld = 0, disputes_resolved = 0;
+  double dispute_resolution_mean_s = 0.0;  // resolved_s - raised_s over resolved disputes
+  double recovery_mean_s = 0.0, recovery_max_s = 0.0;  // round time of the rounds with failover
+  // CPU time (seconds on the calibration machine)
+  std::vector<CpuSummary> cpu;  // trace order
+  double crypto_cpu_s = 0.0, clearing_cpu_s = 0.0;  // over every /cpu row
+  // traffic
+  std::vector<LinkSummary> links;  // in order of first appearance in /link_messages
 };
 
 struct RunSummary {
@@ -39,11 +82,13 @@ struct RunSummary {
   double exchange_received = 0.0;
   // network
   std::vector<MessageTypeSummary> messages;
-  std::uint64_t messages_total = 0, bytes_total = 0;
+  std::uint64_t messages_total = 0, bytes_total = 0, messages_lost = 0;
   // bid (sent) -> result received, over orders that got a result; seconds
   double latency_p50_s = 0.0, latency_p90_s = 0.0, latency_p99_s = 0.0, latency_max_s = 0.0;
   // invariants (largest absolute per-interval imbalance)
   double max_energy_imbalance_kwh = 0.0, max_money_imbalance = 0.0;
+  // consortium chain (market_design == "consortium" only)
+  ConsortiumSummary consortium;
 };
 
 /** Read a trace and compute its summary. Throws ebsim::sim::InputError (naming the file and

@@ -1,7 +1,8 @@
-// ebsim command line: run, validate, report.
+// ebsim command line: run, validate, report, compare, verify, opf.
 //
-// Exit codes: 0 success; 2 bad input (scenario, CSV, trace, options); 3 the run failed
-// (a conservation invariant broke, or an internal error). A failed run leaves no trace.
+// Exit codes: 0 success; 1 verify found the chain inconsistent; 2 bad input (scenario, CSV,
+// trace, options); 3 the run failed (a conservation invariant broke, or an internal error).
+// A failed run leaves no trace.
 #include <CLI/CLI.hpp>
 #include <simgrid/s4u.hpp>
 #include <simgrid/version.h>
@@ -10,6 +11,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "analysis/compare.hpp"
 #include "analysis/report.hpp"
 #include "ebsim_version.hpp"
 #include "models/core/invariant.hpp"
@@ -17,9 +19,11 @@
 #include "sim/opf_command.hpp"
 #include "sim/scenario.hpp"
 #include "sim/simulation.hpp"
+#include "sim/verify_command.hpp"
 
 namespace {
 
+constexpr int kExitInconsistent = 1;
 constexpr int kExitBadInput = 2;
 constexpr int kExitRunFailed = 3;
 
@@ -33,6 +37,7 @@ std::string default_trace_path(const ebsim::sim::Scenario& scenario) { return "r
 int run_command(const std::string& file, const std::vector<std::string>& overrides, std::optional<std::uint64_t> seed,
                 std::string output, bool quiet) {
   const ebsim::sim::Scenario scenario = ebsim::sim::load_scenario(file, overrides, seed);
+  for (const std::string& note : scenario.notes) std::cerr << "note: " << note << "\n";
   if (output.empty()) output = default_trace_path(scenario);
   const auto parent = std::filesystem::path(output).parent_path();
   if (!parent.empty()) {
@@ -68,7 +73,7 @@ int main(int argc, char** argv) {
 
   CLI::App app{"ebsim: discrete-event simulator of energy-blockchain markets.\n"
                "Scenario format: scenarios/README.md; trace format: docs/trace-format.md.\n"
-               "Exit codes: 0 ok, 2 bad input, 3 run failed (invariant broken).",
+               "Exit codes: 0 ok, 1 chain inconsistent (verify), 2 bad input, 3 run failed (invariant broken).",
                "ebsim"};
   app.set_version_flag("--version", version_text());
   app.require_subcommand(1);
@@ -97,6 +102,19 @@ int main(int argc, char** argv) {
   auto* report = app.add_subcommand("report", "Print the results table of a trace written by 'ebsim run'.");
   report->add_option("trace", trace_file, "HDF5 trace")->required();
 
+  auto* verify = app.add_subcommand(
+      "verify",
+      "Recompute every hash, Merkle root, link and signature of the consortium chain in a trace. Exit 0 when "
+      "intact, 1 with the first inconsistency (block, transaction, field). See docs/ledger.md.");
+  verify->add_option("trace", trace_file, "HDF5 trace of a consortium run")->required();
+
+  std::vector<std::string> compare_files;
+  auto* compare = app.add_subcommand(
+      "compare",
+      "Print several traces' results side by side (e.g. the same scenario under the centralized and the "
+      "consortium design; see docs/analysis.md).");
+  compare->add_option("traces", compare_files, "HDF5 traces (two or more)")->required()->expected(2, 64);
+
   ebsim::sim::OpfCommandOptions opf_options;
   auto* opf = app.add_subcommand(
       "opf",
@@ -118,6 +136,7 @@ int main(int argc, char** argv) {
     if (*run) return run_command(file, overrides, seed, output, quiet);
     if (*validate) {
       const auto scenario = ebsim::sim::load_scenario(file, overrides, seed);
+      for (const std::string& note : scenario.notes) std::cerr << "note: " << note << "\n";
       std::cout << file << ": ok: scenario '" << scenario.name << "', " << scenario.participant_count()
                 << " participants in " << scenario.groups.size() << " groups, " << scenario.interval_count()
                 << " intervals\n";
@@ -125,6 +144,21 @@ int main(int argc, char** argv) {
     }
     if (*opf) {
       ebsim::sim::run_opf_command(opf_options, std::cout);
+      return 0;
+    }
+    if (*verify) {
+      const ebsim::sim::VerifyOutcome outcome = ebsim::sim::verify_trace(trace_file);
+      std::cout << trace_file << ": " << outcome.report << "\n";
+      return outcome.intact ? 0 : kExitInconsistent;
+    }
+    if (*compare) {
+      std::vector<ebsim::analysis::RunSummary> summaries;
+      std::vector<std::string> labels;
+      for (const std::string& path : compare_files) {
+        summaries.push_back(ebsim::analysis::summarize_trace(path));
+        labels.push_back(std::filesystem::path(path).filename().string());
+      }
+      ebsim::analysis::print_comparison(std::cout, summaries, labels);
       return 0;
     }
     if (*report) {

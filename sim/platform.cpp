@@ -24,7 +24,9 @@ void configure_engine(const Scenario& scenario) {
   sg4::Engine::set_config("contexts/stack-size:256");
 }
 
-Platform build_platform(const Scenario& scenario) {
+namespace {
+
+Platform build_centralized(const Scenario& scenario) {
   Platform platform;
   platform.network_model = scenario.network.model;
   auto* zone = sg4::create_star_zone("ebsim");
@@ -50,6 +52,56 @@ Platform build_platform(const Scenario& scenario) {
   }
   zone->seal();
   return platform;
+}
+
+Platform build_consortium(const Scenario& scenario) {
+  Platform platform;
+  platform.network_model = scenario.network.model;
+  const auto& nodes = scenario.consortium.management_nodes;
+  auto* root = sg4::create_full_zone("consortium");
+  std::vector<sg4::NetZone*> areas;
+  for (std::size_t m = 0; m < nodes.size(); ++m) {
+    auto* area = sg4::create_star_zone("area-" + nodes[m].name);
+    area->set_parent(root);
+    sg4::Host* host = area->create_host("mn-" + nodes[m].name, kServerFlops)->seal();
+    sg4::Link* access = make_link(area, "mn-" + nodes[m].name + "-access", nodes[m].access);
+    area->add_route(host->get_netpoint(), nullptr, nullptr, nullptr, {sg4::LinkInRoute(access)}, true);
+    if (m == 0) platform.control = area->create_host("ebsim-runtime", kServerFlops)->seal();  // never routed
+    platform.management_nodes.push_back(host);
+    areas.push_back(area);
+  }
+  platform.participants.reserve(scenario.participant_count());
+  std::size_t index = 0;
+  for (const ParticipantGroup& group : scenario.groups) {
+    sg4::NetZone* area = areas[group.management_node];
+    for (std::uint32_t member = 0; member < group.count; ++member, ++index) {
+      const std::string name = "p" + std::to_string(index);
+      sg4::Host* host = area->create_host(name, kParticipantFlops)->seal();
+      sg4::Link* access = make_link(area, name + "-access", group.access);
+      area->add_route(host->get_netpoint(), nullptr, nullptr, nullptr, {sg4::LinkInRoute(access)}, true);
+      platform.participants.push_back(host);
+    }
+  }
+  for (sg4::NetZone* area : areas) area->seal();
+  for (std::size_t a = 0; a < nodes.size(); ++a) {
+    for (std::size_t b = a + 1; b < nodes.size(); ++b) {
+      sg4::Link* mesh = make_link(root, "mesh-" + nodes[a].name + "-" + nodes[b].name, scenario.consortium.mesh);
+      root->add_route(areas[a]->get_netpoint(), areas[b]->get_netpoint(), platform.management_nodes[a]->get_netpoint(),
+                      platform.management_nodes[b]->get_netpoint(), {sg4::LinkInRoute(mesh)}, true);
+    }
+  }
+  root->seal();
+  return platform;
+}
+
+}  // namespace
+
+Platform build_platform(const Scenario& scenario) {
+  switch (scenario.market.design) {
+    case MarketDesign::kCentralized: return build_centralized(scenario);
+    case MarketDesign::kConsortium: return build_consortium(scenario);
+  }
+  throw std::logic_error("unknown market design");
 }
 
 }  // namespace ebsim::sim

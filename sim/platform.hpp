@@ -6,6 +6,12 @@
  * its own access link and the shared backbone. A message from participant i to the
  * exchange crosses access_i, the backbone and the exchange link, sharing bandwidth
  * max-min fairly with the other flows on each (CM02), so contention is modelled.
+ *
+ * Consortium design: one star zone per area (the management node and the participants it
+ * admitted, each on its own access link; the management node is the area's gateway), inside a
+ * full zone in which every pair of management nodes has its own mesh link (SPEC §4: fully
+ * meshed trading centres). A participant reaches its node over its access link and the node's
+ * access link; traffic between areas crosses the two gateways' mesh link.
  */
 #include <string>
 #include <vector>
@@ -18,7 +24,8 @@ namespace ebsim::sim {
 
 struct Platform {
   simgrid::s4u::Host* control = nullptr;   // runs the runtime's actors; never carries traffic
-  simgrid::s4u::Host* exchange = nullptr;
+  simgrid::s4u::Host* exchange = nullptr;        // centralized design
+  std::vector<simgrid::s4u::Host*> management_nodes;  // consortium design, scenario order
   std::vector<simgrid::s4u::Host*> participants;  // index = participant id
   std::string network_model;
 };

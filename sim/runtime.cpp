@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <algorithm>
 #include <limits>
+#include <stdexcept>
 
 
 namespace sg4 = simgrid::s4u;
@@ -84,13 +85,32 @@ Runtime::Runtime(RuntimeOptions options, sg4::Host* control_host)
     : options_(options), control_host_(control_host), timer_mutex_(sg4::Mutex::create()),
       timer_cv_(sg4::ConditionVariable::create()) {
   if (options_.progress) progress_ = std::make_unique<Progress>();
+  if (options_.role_names.empty()) options_.role_names.push_back("node");
+  const std::size_t roles = options_.role_names.size();
+  role_stats_.resize(kMessageTypeCount * roles * roles);
+}
+
+std::vector<LinkStats> Runtime::link_stats() const {
+  std::vector<LinkStats> out;
+  const std::size_t roles = options_.role_names.size();
+  for (int t = 0; t < kMessageTypeCount; ++t) {
+    for (std::size_t a = 0; a < roles; ++a) {
+      for (std::size_t b = 0; b < roles; ++b) {
+        const MessageStats& s = role_stats_[(t * roles + a) * roles + b];
+        if (s.count == 0 && s.lost == 0) continue;
+        out.push_back(LinkStats{static_cast<MessageType>(t), static_cast<std::uint8_t>(a), static_cast<std::uint8_t>(b), s});
+      }
+    }
+  }
+  return out;
 }
 
 Runtime::~Runtime() = default;
 
 NodeId Runtime::add_node(std::unique_ptr<Node> node, sg4::Host* host, const std::string& stream_name,
-                         std::uint64_t stream_index) {
-  nodes_.push_back(NodeSlot{std::move(node), host, Rng(options_.seed, stream_name, stream_index), {}, 0});
+                         std::uint64_t stream_index, std::uint8_t role) {
+  if (role >= options_.role_names.size()) throw std::logic_error("Runtime::add_node: unknown role");
+  nodes_.push_back(NodeSlot{std::move(node), host, Rng(options_.seed, stream_name, stream_index), {}, 0, role});
   return static_cast<NodeId>(nodes_.size() - 1);
 }
 
@@ -167,14 +187,28 @@ void Runtime::carry(Job& job) {
   if (job.flops > 0) sg4::this_actor::exec_init(job.flops)->set_host(from_host)->wait();
   if (!job.carries_message) return;
   Message& msg = job.msg;
+  const std::size_t roles = options_.role_names.size();
+  MessageStats& stats = stats_[static_cast<int>(msg.type)];
+  MessageStats& link = role_stats_[(static_cast<std::size_t>(msg.type) * roles + nodes_[job.from].role) * roles +
+                                   nodes_[msg.to].role];
+  if (link_filter_) {
+    const LinkEffect effect = link_filter_(job.from, msg.to, sg4::Engine::get_clock());
+    if (effect.lost) {
+      ++stats.lost;
+      ++link.lost;
+      return;
+    }
+    if (effect.extra_delay_s > 0) sg4::this_actor::sleep_for(effect.extra_delay_s);
+  }
   sg4::Host* to_host = nodes_[msg.to].host;
   if (to_host != from_host) sg4::Comm::sendto(from_host, to_host, static_cast<std::uint64_t>(std::ceil(msg.size_bytes)));
-  MessageStats& stats = stats_[static_cast<int>(msg.type)];
   const double transfer_s = sg4::Engine::get_clock() - msg.sent_s;
-  ++stats.count;
-  stats.bytes += static_cast<std::uint64_t>(std::ceil(msg.size_bytes));
-  stats.transfer_sum_s += transfer_s;
-  stats.transfer_max_s = std::max(stats.transfer_max_s, transfer_s);
+  for (MessageStats* s : {&stats, &link}) {
+    ++s->count;
+    s->bytes += static_cast<std::uint64_t>(std::ceil(msg.size_bytes));
+    s->transfer_sum_s += transfer_s;
+    s->transfer_max_s = std::max(s->transfer_max_s, transfer_s);
+  }
   dispatch(msg.to, [&msg](Node& node, NodeContext& ctx) { node.on_message(ctx, msg); });
 }
 

@@ -14,6 +14,7 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <queue>
@@ -31,7 +32,16 @@ struct RuntimeOptions {
   std::size_t max_parallel_sends = 16;  // per node
   bool progress = false;                 // progress bar on stderr (after 1 s of wall time)
   double progress_end_s = 0.0;           // simulated time the bar counts to
+  std::vector<std::string> role_names{"node"};  // kinds of node, for traffic by link (role 0 by default)
 };
+
+/** What the network does to one message (fault injection, scenario `faults.links`). */
+struct LinkEffect {
+  bool lost = false;          // the message never arrives
+  double extra_delay_s = 0.0; // added before it is put on the wire
+};
+/** Decides a message's fate at the moment it is put on the wire (from, to, now). */
+using LinkFilter = std::function<LinkEffect(NodeId from, NodeId to, double now_s)>;
 
 /** Traffic of one message type. */
 struct MessageStats {
@@ -39,6 +49,14 @@ struct MessageStats {
   std::uint64_t bytes = 0;
   double transfer_sum_s = 0.0;  // send() to delivery, queueing included
   double transfer_max_s = 0.0;
+  std::uint64_t lost = 0;       // dropped by a link fault
+};
+
+/** Traffic of one message type between two roles of node (e.g. participant -> management node). */
+struct LinkStats {
+  MessageType type = MessageType::kBid;
+  std::uint8_t from_role = 0, to_role = 0;  // indexes into RuntimeOptions::role_names
+  MessageStats stats;
 };
 
 class Runtime {
@@ -49,7 +67,9 @@ class Runtime {
 
   /** Host a node; its random stream is Rng(seed, stream_name, stream_index). */
   NodeId add_node(std::unique_ptr<Node> node, simgrid::s4u::Host* host, const std::string& stream_name,
-                  std::uint64_t stream_index);
+                  std::uint64_t stream_index, std::uint8_t role = 0);
+  /** Install a fault filter consulted for every message (none by default). */
+  void set_link_filter(LinkFilter filter) { link_filter_ = std::move(filter); }
   Node& node(NodeId id) { return *nodes_[id].node; }
 
   /** Start every node and run the engine until no timer or message is left (or a handler failed). */
@@ -60,6 +80,8 @@ class Runtime {
   /** Node events handled (timers fired + messages delivered). */
   std::uint64_t events() const { return events_; }
   const std::array<MessageStats, kMessageTypeCount>& message_stats() const { return stats_; }
+  /** Traffic by (type, sender role, receiver role), in that order, only combinations that occurred. */
+  std::vector<LinkStats> link_stats() const;
   /** Couriers created (peak messages in flight at once). */
   std::size_t courier_count() const { return couriers_.size(); }
 
@@ -77,6 +99,7 @@ class Runtime {
     Rng rng;
     std::deque<Job> waiting;  // beyond max_parallel_sends
     std::size_t sending = 0;
+    std::uint8_t role = 0;
   };
   struct Courier {
     simgrid::s4u::MutexPtr mutex;
@@ -118,6 +141,8 @@ class Runtime {
   std::optional<std::string> failure_;
   std::uint64_t events_ = 0;
   std::array<MessageStats, kMessageTypeCount> stats_{};
+  std::vector<MessageStats> role_stats_;  // [type][from_role][to_role], flattened
+  LinkFilter link_filter_;
   struct Progress;
   std::unique_ptr<Progress> progress_;
 };

@@ -26,9 +26,24 @@ using scenario_yaml::Value;
 
 constexpr std::uint64_t kMaxParticipants = 10'000'000;
 
-constexpr std::array<std::string_view, 12> kTopKeys{
-    "name", "description", "seed", "start", "duration", "currency",
-    "site", "market", "utility", "network", "grid", "participants"};
+constexpr std::array<std::string_view, 14> kTopKeys{
+    "name", "description", "seed", "start",   "duration",   "currency",     "site",
+    "market", "utility",   "network", "grid", "consortium", "faults", "participants"};
+constexpr std::array<std::string_view, 10> kConsortiumKeys{
+    "management_nodes", "mesh", "rotation", "agreement", "crypto", "chain_sync", "query_delay", "query_retry",
+    "timeouts", "message_sizes"};
+constexpr std::array<std::string_view, 2> kManagementNodeKeys{"name", "network"};
+constexpr std::array<std::string_view, 2> kRotationKeys{"order", "period"};
+constexpr std::array<std::string_view, 2> kCryptoKeys{"suite", "mode"};
+constexpr std::array<std::string_view, 5> kTimeoutKeys{"bundle_wait", "vote_wait", "failover", "max_dispute_rounds",
+                                                       "max_security_rounds"};
+constexpr std::array<std::string_view, 7> kConsortiumSizeKeys{"signature", "envelope", "bundle_per_order",
+                                                              "proposal_per_trade", "header", "query", "control"};
+constexpr std::array<std::string_view, 4> kFaultKeys{"crashes", "byzantine", "misreports", "links"};
+constexpr std::array<std::string_view, 3> kCrashKeys{"node", "at", "duration"};
+constexpr std::array<std::string_view, 4> kByzantineKeys{"node", "behaviour", "from", "until"};
+constexpr std::array<std::string_view, 3> kMisreportKeys{"node", "from", "until"};
+constexpr std::array<std::string_view, 5> kLinkFaultKeys{"between", "from", "until", "loss", "extra_delay"};
 constexpr std::array<std::string_view, 2> kGridKeys{"file", "security_check"};
 constexpr std::array<std::string_view, 1> kSiteKeys{"latitude"};
 constexpr std::array<std::string_view, 7> kMarketKeys{"design", "clearing", "interval", "gate_closure",
@@ -39,8 +54,8 @@ constexpr std::array<std::string_view, 5> kNetworkKeys{"model", "backbone", "exc
 constexpr std::array<std::string_view, 2> kLinkKeys{"latency", "bandwidth"};
 constexpr std::array<std::string_view, 5> kMessageSizeKeys{"bid", "ack", "result", "result_per_trade",
                                                            "settlement"};
-constexpr std::array<std::string_view, 9> kGroupKeys{"name", "type",     "count",    "load",    "pv",
-                                                     "battery", "strategy", "network", "bus"};
+constexpr std::array<std::string_view, 10> kGroupKeys{"name",    "type",     "count",   "load", "pv",
+                                                      "battery", "strategy", "network", "bus",  "management_node"};
 // Keys of both profile kinds; the ones of the other kind are rejected as "does not apply".
 constexpr std::array<std::string_view, 5> kLoadKeys{"profile", "daily_energy", "noise", "file", "scale"};
 constexpr std::array<std::string_view, 5> kPvKeys{"profile", "peak_power", "noise", "file", "scale"};
@@ -59,6 +74,7 @@ struct GroupContext {
   std::uint32_t intervals = 0;
   UtilitySpec utility;                 // zero-intelligence price defaults
   const GridSpec* grid = nullptr;      // the scenario's grid: groups then need a bus in it
+  const ConsortiumSpec* consortium = nullptr;  // consortium design: groups name their management node
 };
 
 bool is_name(std::string_view text) {
@@ -131,8 +147,8 @@ MarketSpec read_market(const Value& value) {
   MarketSpec market;
   const MapView map(value, kMarketKeys);
   if (auto design = map.find("design")) {
-    design->choice({"centralized"});  // consortium and p2p designs are planned
-    market.design = MarketDesign::kCentralized;
+    market.design = design->choice({"centralized", "consortium"}) == "consortium" ? MarketDesign::kConsortium
+                                                                                   : MarketDesign::kCentralized;
   }
   if (auto clearing = map.find("clearing")) {
     market.clearing_rule = clearing->choice(market::ClearingRuleRegistry::instance().names());
@@ -224,10 +240,213 @@ GridSpec read_grid(const Value& value, const std::filesystem::path& scenario_dir
     throw InputError(std::string(error.what()) + " (the grid named by " + file.key() + " at " + file.where() + ")");
   }
   if (auto check = map.find("security_check")) {
-    grid.security_check = check->choice({"none", "cancel_last"}) == "cancel_last" ? market::SecurityCheck::kCancelLast
-                                                                                    : market::SecurityCheck::kNone;
+    const std::string option = check->choice({"none", "cancel_last", "reopen"});
+    if (option == "cancel_last") {
+      grid.security_check = market::SecurityCheck::kCancelLast;
+      grid.security_option = consensus::SecurityOption::kCancelLast;
+    } else if (option == "reopen") {
+      grid.security_check = market::SecurityCheck::kCancelLast;
+      grid.security_option = consensus::SecurityOption::kReopen;
+    }
   }
   return grid;
+}
+
+// ---- Consortium design and faults ------------------------------------------------------------
+
+double read_duration(const Value& value, bool positive) {
+  const double seconds = value.quantity(units::parse_duration_s);
+  value.require(positive ? seconds > 0 : seconds >= 0, positive ? "a duration > 0" : "a duration >= 0");
+  return seconds;
+}
+
+/** The index of the management node named by `value`. */
+std::uint32_t management_node_index(const Value& value, const ConsortiumSpec& consortium) {
+  std::vector<std::string> names;
+  for (const auto& node : consortium.management_nodes) names.push_back(node.name);
+  const std::string name = value.choice(names);
+  return static_cast<std::uint32_t>(std::find(names.begin(), names.end(), name) - names.begin());
+}
+
+ConsortiumSpec read_consortium(const Value& value) {
+  ConsortiumSpec consortium;
+  const MapView map(value, kConsortiumKeys);
+  const Value nodes = map.required("management_nodes", "a non-empty list of management nodes ({name: ...})");
+  if (!nodes.node().IsSequence() || nodes.node().size() == 0) nodes.fail("a non-empty list of management nodes");
+  const std::vector<YAML::Node> items = scenario_yaml::elements(nodes.node());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const Value item(value.origin(), items[i], nodes.key() + "[" + std::to_string(i) + "]");
+    const MapView node_map(item, kManagementNodeKeys);
+    ManagementNodeSpec node;
+    const Value name = node_map.required("name", kNameForm);
+    node.name = name.text(kNameForm);
+    name.require(is_name(node.name), kNameForm);
+    for (const auto& earlier : consortium.management_nodes) {
+      if (earlier.name == node.name) name.fail("a name not used by an earlier management node");
+    }
+    if (auto network = node_map.find("network")) node.access = read_link(*network, node.access);
+    consortium.management_nodes.push_back(std::move(node));
+  }
+  if (consortium.management_nodes.size() > 64) nodes.fail("at most 64 management nodes");
+  if (auto mesh = map.find("mesh")) consortium.mesh = read_link(*mesh, consortium.mesh);
+  for (std::uint32_t m = 0; m < consortium.management_nodes.size(); ++m) consortium.rotation_order.push_back(m);
+  if (auto rotation = map.find("rotation")) {
+    const MapView rotation_map(*rotation, kRotationKeys);
+    if (auto order = rotation_map.find("order")) {
+      const std::string expected = "a list naming every management node once, in rotation order";
+      if (!order->node().IsSequence()) order->fail(expected);
+      const std::vector<YAML::Node> names = scenario_yaml::elements(order->node());
+      std::vector<std::uint32_t> rotation_order;
+      for (std::size_t i = 0; i < names.size(); ++i) {
+        const Value item(value.origin(), names[i], order->key() + "[" + std::to_string(i) + "]");
+        const std::uint32_t m = management_node_index(item, consortium);
+        if (std::find(rotation_order.begin(), rotation_order.end(), m) != rotation_order.end()) item.fail(expected, "a repeated name");
+        rotation_order.push_back(m);
+      }
+      if (rotation_order.size() != consortium.management_nodes.size()) order->fail(expected);
+      consortium.rotation_order = std::move(rotation_order);
+    }
+    if (auto period = rotation_map.find("period")) {
+      const std::string p = period->choice({"interval", "hour", "day", "month"});
+      consortium.rotation_period = p == "interval" ? RotationPeriod::kInterval
+                                   : p == "hour"   ? RotationPeriod::kHour
+                                   : p == "day"    ? RotationPeriod::kDay
+                                                   : RotationPeriod::kMonth;
+    }
+  }
+  if (auto agreement = map.find("agreement")) {
+    consortium.agreement = agreement->choice({"rotating_primary", "pbft"}) == "pbft"
+                               ? consensus::AgreementProtocol::kPbft
+                               : consensus::AgreementProtocol::kRotatingPrimary;
+  }
+  if (auto crypto = map.find("crypto")) {
+    const MapView crypto_map(*crypto, kCryptoKeys);
+    if (auto suite = crypto_map.find("suite")) {
+      consortium.suite = *ledger::parse_suite(suite->choice({"sha256-ed25519", "sm3-sm2"}));
+    }
+    if (auto mode = crypto_map.find("mode")) {
+      consortium.crypto_mode = mode->choice({"real", "modeled"}) == "modeled" ? consensus::CryptoMode::kModeled
+                                                                             : consensus::CryptoMode::kReal;
+    }
+  }
+  if (auto sync = map.find("chain_sync")) {
+    const std::string s = sync->choice({"full", "headers", "none"});
+    consortium.sync = s == "full" ? consensus::ChainSync::kFull
+                      : s == "headers" ? consensus::ChainSync::kHeaders
+                                       : consensus::ChainSync::kNone;
+  }
+  if (auto delay = map.find("query_delay")) consortium.query_delay_s = read_duration(*delay, false);
+  if (auto retry = map.find("query_retry")) consortium.query_retry_s = read_duration(*retry, true);
+  if (auto timeouts = map.find("timeouts")) {
+    const MapView t(*timeouts, kTimeoutKeys);
+    auto& out = consortium.timeouts;
+    if (auto v = t.find("bundle_wait")) out.bundle_wait_s = read_duration(*v, true);
+    if (auto v = t.find("vote_wait")) out.vote_wait_s = read_duration(*v, true);
+    if (auto v = t.find("failover")) out.failover_s = read_duration(*v, true);
+    for (auto [key, field] : {std::pair{"max_dispute_rounds", &out.max_dispute_rounds},
+                              std::pair{"max_security_rounds", &out.max_security_rounds}}) {
+      if (auto v = t.find(key)) {
+        const std::int64_t rounds = v->integer("an integer in [1, 1000]");
+        v->require(rounds >= 1 && rounds <= 1000, "an integer in [1, 1000]");
+        *field = static_cast<std::uint32_t>(rounds);
+      }
+    }
+  }
+  if (auto sizes_value = map.find("message_sizes")) {
+    const MapView sizes(*sizes_value, kConsortiumSizeKeys);
+    auto& out = consortium.sizes;
+    out.signature_bytes = read_size(sizes, "signature", out.signature_bytes, false);
+    out.envelope_bytes = read_size(sizes, "envelope", out.envelope_bytes, true);
+    out.bundle_per_order_bytes = read_size(sizes, "bundle_per_order", out.bundle_per_order_bytes, false);
+    out.proposal_per_trade_bytes = read_size(sizes, "proposal_per_trade", out.proposal_per_trade_bytes, false);
+    out.header_bytes = read_size(sizes, "header", out.header_bytes, false);
+    out.query_bytes = read_size(sizes, "query", out.query_bytes, false);
+    out.control_bytes = read_size(sizes, "control", out.control_bytes, false);
+  }
+  return consortium;
+}
+
+/** What fault times are measured from: the scenario start, which is simulated time `offset_s`
+ * (the first market opens one interval before the start). */
+struct FaultClock {
+  double offset_s = 0.0;
+  double end_s = 0.0;  // simulated end of the run
+  double at(const Value& value) const { return offset_s + read_duration(value, false); }
+};
+
+/** Periods [from, until): `until` after `from`. */
+std::pair<double, double> read_period(const MapView& map, const FaultClock& clock) {
+  const Value from = map.required("from", "a duration after the scenario start, such as \"10h\"");
+  const Value until = map.required("until", "a duration after the scenario start, later than from");
+  const double from_s = clock.at(from);
+  const double until_s = clock.at(until);
+  until.require(until_s > from_s, "a duration after the scenario start, later than from");
+  return {from_s, until_s};
+}
+
+template <std::size_t N>
+std::vector<MapView> fault_items(const MapView& faults, std::string_view key, const std::array<std::string_view, N>& keys) {
+  std::vector<MapView> out;
+  const auto list = faults.find(key);
+  if (!list) return out;
+  if (!list->node().IsSequence()) list->fail("a list of mappings");
+  const std::vector<YAML::Node> items = scenario_yaml::elements(list->node());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    out.emplace_back(Value(list->origin(), items[i], list->key() + "[" + std::to_string(i) + "]"), std::span(keys));
+  }
+  return out;
+}
+
+FaultsSpec read_faults(const Value& value, const ConsortiumSpec& consortium, const std::vector<ParticipantGroup>& groups,
+                       const FaultClock& clock) {
+  FaultsSpec faults;
+  const MapView map(value, kFaultKeys);
+  constexpr std::string_view kNodeExpected = "the name of a management node";
+  for (const MapView& item : fault_items(map, "crashes", kCrashKeys)) {
+    consensus::CrashFault crash;
+    crash.node = management_node_index(item.required("node", kNodeExpected), consortium);
+    crash.at_s = clock.at(item.required("at", "a duration after the scenario start, such as \"10h\""));
+    crash.duration_s = read_duration(item.required("duration", "a duration > 0 such as \"30min\""), true);
+    faults.crashes.push_back(crash);
+  }
+  for (const MapView& item : fault_items(map, "byzantine", kByzantineKeys)) {
+    consensus::ByzantineFault fault;
+    fault.node = management_node_index(item.required("node", kNodeExpected), consortium);
+    if (auto behaviour = item.find("behaviour")) {
+      fault.behaviour = behaviour->choice({"favour_own_area", "drop_other_areas"}) == "drop_other_areas"
+                            ? consensus::ByzantineFault::Behaviour::kDropOtherAreas
+                            : consensus::ByzantineFault::Behaviour::kFavourOwnArea;
+    }
+    std::tie(fault.from_s, fault.until_s) = read_period(item, clock);
+    faults.byzantine.push_back(fault);
+  }
+  for (const MapView& item : fault_items(map, "misreports", kMisreportKeys)) {
+    consensus::MisreportFault fault;
+    fault.node = management_node_index(item.required("node", kNodeExpected), consortium);
+    std::tie(fault.from_s, fault.until_s) = read_period(item, clock);
+    faults.misreports.push_back(fault);
+  }
+  std::vector<std::string> endpoints;
+  for (const auto& node : consortium.management_nodes) endpoints.push_back(node.name);
+  for (const auto& group : groups) endpoints.push_back(group.name);
+  for (const MapView& item : fault_items(map, "links", kLinkFaultKeys)) {
+    LinkFaultSpec fault;
+    const std::string expected = "a list of two names: management nodes or participant groups";
+    const Value between = item.required("between", expected);
+    if (!between.node().IsSequence() || between.node().size() != 2) between.fail(expected);
+    const std::vector<YAML::Node> ends = scenario_yaml::elements(between.node());
+    fault.a = Value(between.origin(), ends[0], between.key() + "[0]").choice(endpoints);
+    fault.b = Value(between.origin(), ends[1], between.key() + "[1]").choice(endpoints);
+    if (fault.a == fault.b) between.fail(expected, "the same name twice");
+    std::tie(fault.from_s, fault.until_s) = read_period(item, clock);
+    if (auto loss = item.find("loss")) fault.loss = fraction(*loss, "a probability in [0, 1]");
+    if (auto delay = item.find("extra_delay")) fault.extra_delay_s = read_duration(*delay, false);
+    if (fault.loss == 0.0 && fault.extra_delay_s == 0.0) {
+      item.required("between", "").fail_key("a link fault with loss > 0 or extra_delay > 0", "neither");
+    }
+    faults.links.push_back(std::move(fault));
+  }
+  return faults;
 }
 
 // ---- Participant groups ----------------------------------------------------------------------
@@ -382,6 +601,19 @@ ParticipantGroup read_group(const Value& value, const GroupContext& context) {
   } else {
     map.reject("bus", "no top-level grid", "scenarios with grid: {file: ...}");
   }
+  if (context.consortium != nullptr && !context.consortium->management_nodes.empty()) {
+    const auto& nodes = context.consortium->management_nodes;
+    std::vector<std::string> names;
+    for (const auto& node : nodes) names.push_back(node.name);
+    if (auto node = map.find("management_node")) {
+      const std::string name = node->choice(names);
+      group.management_node = static_cast<std::uint32_t>(std::find(names.begin(), names.end(), name) - names.begin());
+    } else if (nodes.size() > 1) {
+      map.required("management_node", "the name of the management node that admits the group (one of consortium.management_nodes)");
+    }
+  } else {
+    map.reject("management_node", "no consortium section", "scenarios with a consortium section");
+  }
   return group;
 }
 
@@ -457,18 +689,55 @@ Scenario read_scenario(const Value& root, const std::string& path) {
         .fail("a rule that needs no grid: clearing: nodal needs a top-level grid: {file: ...}");
   }
 
+  const bool consortium = scenario.market.design == MarketDesign::kConsortium;
+  if (auto section = top.find("consortium")) {
+    // Read and checked even when unused, so one file can run under both designs for comparison.
+    scenario.consortium = read_consortium(*section);
+    if (!consortium) {
+      scenario.notes.push_back(section->where_key() +
+                               ": consortium: not used with market.design: centralized (participants trade at one exchange)");
+    }
+  } else if (consortium) {
+    top.required("consortium", "a consortium section (management_nodes, ...) with market.design: consortium");
+  }
+  if (scenario.grid.security_option == consensus::SecurityOption::kReopen && !consortium) {
+    MapView(*top.find("grid"), kGridKeys)
+        .required("security_check", "")
+        .fail("none or cancel_last: reopen (option B) needs market.design: consortium");
+  }
+
   GroupContext context;
   context.scenario_dir = scenario_dir;
   context.grid = scenario.grid.present ? &scenario.grid : nullptr;
+  context.consortium = scenario.consortium.management_nodes.empty() ? nullptr : &scenario.consortium;
   context.start_unix_s = scenario.start_unix_s;
   context.interval_s = scenario.market.interval_s;
   context.intervals = scenario.interval_count();
   context.utility = scenario.utility;
   scenario.groups = read_groups(top.required("participants", "a non-empty list of participant groups"), context);
+  if (auto faults = top.find("faults")) {
+    if (scenario.consortium.management_nodes.empty()) {
+      top.reject("faults", "no consortium section", "scenarios with a consortium section");
+    }
+    if (!consortium) {
+      scenario.notes.push_back(faults->where_key() + ": faults: not used with market.design: centralized");
+    }
+    FaultClock clock;
+    clock.offset_s = scenario.market.interval_s;
+    scenario.faults = read_faults(*faults, scenario.consortium, scenario.groups, clock);
+  }
   return scenario;
 }
 
 }  // namespace
+
+std::string_view market_design_name(MarketDesign design) {
+  switch (design) {
+    case MarketDesign::kCentralized: return "centralized";
+    case MarketDesign::kConsortium: return "consortium";
+  }
+  return "unknown";
+}
 
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides,
                        std::optional<std::uint64_t> seed) {

@@ -9,9 +9,12 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "models/consensus/consortium_params.hpp"
 #include "models/grid/grid_model.hpp"
+#include "models/ledger/crypto_suite.hpp"
 #include "models/market/security_check.hpp"
 #include "models/market/clearing_rule.hpp"
 
@@ -71,9 +74,13 @@ struct ParticipantGroup {
   StrategySpec strategy;
   LinkSpec access;        // each member's own access link to the backbone
   int bus = 0;            // external bus number of every member in the grid (only with a grid)
+  std::uint32_t management_node = 0;  // consortium: index of the management node that admits the members
 };
 
-enum class MarketDesign { kCentralized };
+enum class MarketDesign { kCentralized, kConsortium };
+
+/** The scenario name of a design ("centralized", "consortium"). */
+std::string_view market_design_name(MarketDesign design);
 
 struct MarketSpec {
   MarketDesign design = MarketDesign::kCentralized;
@@ -115,6 +122,51 @@ struct GridSpec {
   /** grid.security_check: "none" (default) or "cancel_last" (seed 003 Fig. 5 option A: after a
    * non-nodal rule clears, cancel the trades declared last while a line is overloaded). */
   market::SecurityCheck security_check = market::SecurityCheck::kNone;
+  /** The same choice for the consortium's management nodes; "reopen" (option B) exists only there. */
+  consensus::SecurityOption security_option = consensus::SecurityOption::kNone;
+};
+
+/** One management node of the consortium design (an area's or country's trading centre). */
+struct ManagementNodeSpec {
+  std::string name;
+  LinkSpec access{0.001, 125e6};  // between the node and its own participants' access network
+};
+
+/** How often the primary role moves to the next management node in the rotation. */
+enum class RotationPeriod { kInterval, kHour, kDay, kMonth };
+
+/** The consortium design (top-level `consortium`, with market.design: consortium; SPEC §4). */
+struct ConsortiumSpec {
+  std::vector<ManagementNodeSpec> management_nodes;
+  LinkSpec mesh{0.010, 125e6};                 // each management-node-to-management-node link
+  std::vector<std::uint32_t> rotation_order;   // management node indexes; default scenario order
+  RotationPeriod rotation_period = RotationPeriod::kInterval;
+  consensus::AgreementProtocol agreement = consensus::AgreementProtocol::kRotatingPrimary;
+  ledger::SuiteId suite = ledger::SuiteId::kSha256Ed25519;
+  consensus::CryptoMode crypto_mode = consensus::CryptoMode::kReal;
+  consensus::ChainSync sync = consensus::ChainSync::kHeaders;
+  double query_delay_s = 30.0;   // after gate closure, participants ask their node for the result
+  double query_retry_s = 120.0;  // and ask again if no answer came within this time
+  consensus::ConsortiumSizes sizes;
+  consensus::ConsortiumTimeouts timeouts;
+};
+
+/** Message loss or extra delay between two management nodes, or between a node and a group. */
+struct LinkFaultSpec {
+  std::string a, b;            // management node or participant group names, as written
+  double from_s = 0.0;         // simulated time (already converted from "after the start")
+  double until_s = 0.0;
+  double loss = 0.0;           // probability each message is lost, in [0, 1]
+  double extra_delay_s = 0.0;  // added to every message that is not lost
+};
+
+/** Faults and adversaries (top-level `faults`, consortium design only). Times are simulated. */
+struct FaultsSpec {
+  std::vector<consensus::CrashFault> crashes;
+  std::vector<consensus::ByzantineFault> byzantine;
+  std::vector<consensus::MisreportFault> misreports;
+  std::vector<LinkFaultSpec> links;
+  bool empty() const { return crashes.empty() && byzantine.empty() && misreports.empty() && links.empty(); }
 };
 
 struct SiteSpec {
@@ -137,7 +189,11 @@ struct Scenario {
   UtilitySpec utility;
   NetworkSpec network;
   GridSpec grid;
+  ConsortiumSpec consortium;  // with market.design: consortium
+  FaultsSpec faults;
   std::vector<ParticipantGroup> groups;
+  /** Sections that were read and checked but do not apply to the chosen design (printed by the CLI). */
+  std::vector<std::string> notes;
 
   /** Number of delivery intervals (duration / interval, which the parser checks is whole). */
   std::uint32_t interval_count() const { return static_cast<std::uint32_t>(duration_s / market.interval_s + 0.5); }

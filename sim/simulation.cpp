@@ -12,6 +12,7 @@
 #include "models/core/invariant.hpp"
 #include "models/grid/grid_view.hpp"
 #include "models/market/exchange.hpp"
+#include "sim/market_design.hpp"
 #include "sim/platform.hpp"
 #include "sim/runtime.hpp"
 #include "sim/trace/trace_writer.hpp"
@@ -50,59 +51,6 @@ std::vector<double> member_profile(const Scenario& sc, const ProfileSpec& spec, 
   return {};
 }
 
-void copy_name(char (&dst)[trace::kNameLength], const std::string& src) {
-  std::memset(dst, 0, sizeof dst);
-  std::memcpy(dst, src.data(), std::min(src.size(), sizeof dst - 1));
-}
-
-/** Turns model signals into trace rows. */
-void record_settlement(trace::TraceWriter& writer, const Scenario& sc, const market::MarketTiming& timing,
-                       const market::ClearedInterval& c, const market::IntervalSettlement& s) {
-  for (const market::Trade& t : c.result.trades)
-    writer.add(trace::TradeRecord{c.interval, t.buy_order, t.sell_order, t.buyer, t.seller, t.quantity_kwh,
-                                  t.price_per_kwh, t.seller_price_per_kwh});
-  for (const market::SettlementLine& l : s.lines) {
-    writer.add(trace::SettlementRecord{c.interval, l.participant, l.meter.load_kwh, l.meter.pv_kwh,
-                                       l.meter.battery_charge_kwh, l.meter.battery_discharge_kwh, l.meter.soc_end_kwh,
-                                       l.market_buy_kwh, l.market_sell_kwh, l.utility_import_kwh, l.utility_export_kwh,
-                                       l.market_payment, l.fee_payment, l.utility_payment, l.total_payment});
-  }
-  for (const market::SecurityIteration& it : c.security_iterations) {
-    const grid::Branch& branch = sc.grid.model.branches.at(it.branch);
-    const market::Trade& t = it.cancelled;
-    writer.add(trace::SecurityCheckRecord{c.interval, it.iteration, static_cast<std::uint32_t>(it.branch),
-                                          branch.from_bus, branch.to_bus, it.flow_mw, it.limit_mw, t.buy_order,
-                                          t.sell_order, t.buyer, t.seller, t.quantity_kwh,
-                                          static_cast<std::uint32_t>(c.security_iterations.size())});
-  }
-  trace::IntervalRecord r;
-  r.interval = c.interval;
-  r.delivery_start_s = timing.delivery_start_s(c.interval);
-  r.delivery_start_unix_s = sc.start_unix_s + static_cast<std::int64_t>(std::llround(c.interval * timing.interval_s));
-  r.gate_closure_s = c.gate_closure_s;
-  r.bids = c.bids;
-  r.offers = c.offers;
-  r.rejected_late = c.rejected_late;
-  r.rejected_other = c.rejected_other;
-  r.trades = static_cast<std::uint32_t>(c.result.trades.size());
-  r.has_price = c.result.has_price ? 1 : 0;
-  r.clearing_price_per_kwh = c.result.has_price ? c.result.clearing_price_per_kwh : std::nan("");
-  r.cleared_kwh = c.result.cleared_kwh;
-  r.declared_welfare = c.result.declared_welfare;
-  r.load_kwh = s.total_meter.load_kwh;
-  r.pv_kwh = s.total_meter.pv_kwh;
-  r.battery_charge_kwh = s.total_meter.battery_charge_kwh;
-  r.battery_discharge_kwh = s.total_meter.battery_discharge_kwh;
-  r.utility_import_kwh = s.utility_import_kwh;
-  r.utility_export_kwh = s.utility_export_kwh;
-  r.participants_paid = s.participants_paid;
-  r.utility_received = s.utility_received;
-  r.exchange_received = s.exchange_received;
-  r.energy_imbalance_kwh = s.energy_imbalance_kwh;
-  r.money_imbalance = s.money_imbalance;
-  writer.add(r);
-}
-
 }  // namespace
 
 RunOutcome run_scenario(const Scenario& sc, const RunOptions& options) {
@@ -118,6 +66,7 @@ RunOutcome run_scenario(const Scenario& sc, const RunOptions& options) {
     throw InputError(options.trace_path + ": cannot write the trace: " + e.what());
   }
   trace::TraceWriter& writer = *writer_owner;
+  const std::unique_ptr<DesignRun> design = make_market_design(sc);
 
   configure_engine(sc);
   const Platform platform = build_platform(sc);
@@ -142,11 +91,11 @@ RunOutcome run_scenario(const Scenario& sc, const RunOptions& options) {
   runtime_options.max_parallel_sends = sc.network.max_parallel_sends;
   runtime_options.progress = options.progress;
   runtime_options.progress_end_s = timing.delivery_end_s(timing.intervals - 1);
+  runtime_options.role_names = design->roles();
   Runtime runtime(runtime_options, platform.control);
 
-  // Participants are nodes 0..N-1 (node id == participant id); the exchange comes last.
+  // Participants are nodes 0..N-1 (node id == participant id); the market's nodes come after.
   const auto participant_count = static_cast<NodeId>(sc.participant_count());
-  const NodeId exchange_node = participant_count;
   std::vector<agents::Participant*> participants;
   participants.reserve(participant_count);
   ParticipantId id = 0;
@@ -164,7 +113,6 @@ RunOutcome run_scenario(const Scenario& sc, const RunOptions& options) {
     for (std::uint32_t member = 0; member < group.count; ++member, ++id) {
       agents::ParticipantParams p;
       p.id = id;
-      p.market_node = exchange_node;
       p.timing = timing;
       p.prices = {sc.utility.retail_per_kwh, sc.utility.feed_in_per_kwh};
       p.load_kw = member_profile(sc, group.load, false, "load/" + group.name, member);
@@ -174,6 +122,7 @@ RunOutcome run_scenario(const Scenario& sc, const RunOptions& options) {
       p.initial_soc_kwh = p.has_battery ? group.battery.initial_soc * group.battery.capacity_kwh : 0.0;
       p.strategy = strategy;
       p.bid_bytes = sc.network.sizes.bid_bytes;
+      design->configure_participant(p, group);
       const double pv_peak_kw = group.pv.kind == ProfileSpec::Kind::kSynthetic ? group.pv.peak_power_kw : 0.0;
       writer.add(trace::ParticipantRecord{id, g, id, pv_peak_kw, p.has_battery ? p.battery.capacity_kwh : 0.0,
                                           p.has_battery ? p.battery.power_kw : 0.0, group.access.latency_s,
@@ -186,47 +135,45 @@ RunOutcome run_scenario(const Scenario& sc, const RunOptions& options) {
                                       o.order.quantity_kwh, o.order.limit_price_per_kwh, o.order.submitted_s,
                                       o.order.arrived_s, o.matched_kwh, o.result_received_s});
       });
-      runtime.add_node(std::move(node), platform.participants[id], "participant", id);
+      runtime.add_node(std::move(node), platform.participants[id], "participant", id, 0);
     }
   }
 
-  market::ExchangeParams xp;
-  xp.timing = timing;
-  xp.tariffs = {sc.utility.retail_per_kwh, sc.utility.feed_in_per_kwh, sc.market.exchange_fee_per_kwh};
-  xp.ack_bytes = sc.network.sizes.ack_bytes;
-  xp.result_bytes = sc.network.sizes.result_bytes;
-  xp.result_per_trade_bytes = sc.network.sizes.result_per_trade_bytes;
-  xp.settlement_bytes = sc.network.sizes.settlement_bytes;
-  xp.seed = sc.seed;
-  xp.grid = grid_view.get();
-  xp.security_check = sc.grid.security_check;
-  xp.interval_label = [&sc, &timing](IntervalIndex k) {
-    return "interval " + std::to_string(k) + " (delivery from " +
-           format_iso8601(sc.start_unix_s + std::llround(k * timing.interval_s), sc.utc_offset_s) + ")";
-  };
-  std::vector<NodeId> participant_nodes(participant_count);
-  for (NodeId i = 0; i < participant_count; ++i) participant_nodes[i] = i;
-  auto exchange = std::make_unique<market::Exchange>(
-      xp, *rule, std::move(participant_nodes),
-      [&participants](ParticipantId p, IntervalIndex k) -> const market::MeterReading& {
-        return participants[p]->meter(k);
-      });
-  exchange->settled.connect([&](const market::ClearedInterval& c, const market::IntervalSettlement& s) {
-    record_settlement(writer, sc, timing, c, s);
-  });
-  runtime.add_node(std::move(exchange), platform.exchange, "exchange", 0);
+  RunContext run{sc,   writer, runtime, platform, timing, grid_view.get(), *rule, participants,
+                 [&sc, &timing](IntervalIndex k) {
+                   return "interval " + std::to_string(k) + " (delivery from " +
+                          format_iso8601(sc.start_unix_s + std::llround(k * timing.interval_s), sc.utc_offset_s) +
+                          ")";
+                 }};
+  design->add_market_nodes(run);
 
   runtime.run();
   if (runtime.failure()) throw InvariantViolation(*runtime.failure());
+  design->finish(run);
 
   for (int t = 0; t < kMessageTypeCount; ++t) {
     const MessageStats& ms = runtime.message_stats()[t];
+    if (ms.count == 0 && ms.lost == 0) continue;  // only the design's own message types
     trace::MessageStatRecord row;
     copy_name(row.type, std::string(message_type_name(static_cast<MessageType>(t))));
     row.count = ms.count;
     row.bytes = ms.bytes;
     row.mean_transfer_s = ms.count ? ms.transfer_sum_s / ms.count : 0.0;
     row.max_transfer_s = ms.transfer_max_s;
+    row.lost = ms.lost;
+    writer.add(row);
+  }
+  const std::vector<std::string> roles = design->roles();
+  for (const LinkStats& ls : runtime.link_stats()) {
+    trace::LinkMessageRecord row;
+    copy_name(row.type, std::string(message_type_name(ls.type)));
+    copy_name(row.from_role, roles.at(ls.from_role));
+    copy_name(row.to_role, roles.at(ls.to_role));
+    row.count = ls.stats.count;
+    row.bytes = ls.stats.bytes;
+    row.lost = ls.stats.lost;
+    row.mean_transfer_s = ls.stats.count ? ls.stats.transfer_sum_s / ls.stats.count : 0.0;
+    row.max_transfer_s = ls.stats.transfer_max_s;
     writer.add(row);
   }
   trace::RunMetadata meta;
@@ -235,7 +182,7 @@ RunOutcome run_scenario(const Scenario& sc, const RunOptions& options) {
   meta.scenario_file = sc.source_path;
   meta.scenario_yaml = sc.yaml_as_run;
   meta.seed = sc.seed;
-  meta.market_design = "centralized";
+  design->fill_metadata(meta);
   meta.clearing_rule = sc.market.clearing_rule;
   meta.network_model = platform.network_model;
   meta.currency = sc.currency;

@@ -15,8 +15,25 @@ enum class MessageType : std::uint8_t {
   kAck = 1,         // market -> participant: order received (admitted or rejected)
   kResult = 2,      // market -> participant: clearing result for its orders
   kSettlement = 3,  // market -> participant: settlement statement after delivery
+  // consortium design (SPEC §4)
+  kQuery = 4,          // participant -> its management node: "what did I get?"
+  kBundle = 5,         // management node -> primary: the signed bundle of its subjects' bids
+  kProposal = 6,       // primary -> management nodes: provisional result and process data
+  kVote = 7,           // management node -> primary: co-signatures, a refusal, or a security objection
+  kBlock = 8,          // primary -> management nodes: the final block
+  kSync = 9,           // management node -> participant: chain sync (full block or header + own trades)
+  kDispute = 10,       // participant -> management node -> primary: a result contradicts a bid
+  kDisputeReply = 11,  // primary -> management node -> participant: how the dispute was resolved
+  kCatchUp = 12,       // recovering management node -> another: blocks from height h on, please
+  kCatchUpReply = 13,  // the blocks
+  kPbftPrePrepare = 14,
+  kPbftPrepare = 15,
+  kPbftCommit = 16,
+  kPbftViewChange = 17,
+  kPbftNewView = 18,
+  kReopen = 19,        // management node -> participant: bidding re-opened on the remaining capacity (option B)
 };
-inline constexpr int kMessageTypeCount = 4;
+inline constexpr int kMessageTypeCount = 20;
 
 /** The name used in traces and reports. */
 constexpr std::string_view message_type_name(MessageType type) {
@@ -25,6 +42,22 @@ constexpr std::string_view message_type_name(MessageType type) {
     case MessageType::kAck: return "ack";
     case MessageType::kResult: return "result";
     case MessageType::kSettlement: return "settlement";
+    case MessageType::kQuery: return "query";
+    case MessageType::kBundle: return "bundle";
+    case MessageType::kProposal: return "proposal";
+    case MessageType::kVote: return "vote";
+    case MessageType::kBlock: return "block";
+    case MessageType::kSync: return "sync";
+    case MessageType::kDispute: return "dispute";
+    case MessageType::kDisputeReply: return "dispute_reply";
+    case MessageType::kCatchUp: return "catch_up";
+    case MessageType::kCatchUpReply: return "catch_up_reply";
+    case MessageType::kPbftPrePrepare: return "pbft_pre_prepare";
+    case MessageType::kPbftPrepare: return "pbft_prepare";
+    case MessageType::kPbftCommit: return "pbft_commit";
+    case MessageType::kPbftViewChange: return "pbft_view_change";
+    case MessageType::kPbftNewView: return "pbft_new_view";
+    case MessageType::kReopen: return "reopen";
   }
   return "unknown";
 }

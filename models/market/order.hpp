@@ -16,6 +16,8 @@ enum class OrderStatus : std::uint8_t {
   kInvalidPrice = 3,  // non-finite limit price: rejected
   kInvalidQuantity = 4,  // non-finite quantity: rejected
   kUnknownInterval = 5,  // for an interval the market does not hold: rejected
+  kBadSignature = 6,     // consortium: the sealed bid did not decrypt or its signature did not verify: rejected
+  kUnacknowledged = 7,   // consortium: its management node never received it (lost, or the node was down)
 };
 
 /** One order as the market sees it. Quantities are energy over the delivery interval. */

@@ -58,11 +58,13 @@ class TradeFlowModel {
 };
 
 /** The branch whose flow exceeds its RATE_A by the largest ratio, or npos if none does. */
-std::size_t most_overloaded(const grid::GridModel& model, const std::vector<double>& flows_mw) {
+std::size_t most_overloaded(const grid::GridModel& model, const std::vector<double>& flows_mw,
+                            const std::vector<bool>* only = nullptr) {
   constexpr double kRelativeTolerance = 1e-9;
   std::size_t worst = std::numeric_limits<std::size_t>::max();
   double worst_ratio = 1.0;
   for (std::size_t b = 0; b < model.branches.size(); ++b) {
+    if (only != nullptr && !(*only)[b]) continue;
     const double limit_mw = model.branches[b].rate_a_mva;
     if (!(limit_mw > 0.0) || !grid::in_dc_network(model, b)) continue;
     const double ratio = std::abs(flows_mw[b]) / limit_mw;
@@ -99,16 +101,12 @@ std::vector<double> trade_flows_mw(std::span<const Trade> trades, const grid::Gr
   return TradeFlowModel(trades, grid).flows_mw(trades, all);
 }
 
-SecurityCheckResult security_check(std::span<const Trade> trades, std::span<const Order> bids,
-                                   std::span<const Order> offers, const grid::GridView& grid, SecurityCheck mode) {
+namespace {
+
+SecurityCheckResult cancel_last(std::span<const Trade> trades, std::span<const Order> bids,
+                                std::span<const Order> offers, const grid::GridView& grid,
+                                const std::vector<bool>* only) {
   SecurityCheckResult result;
-  switch (mode) {
-    case SecurityCheck::kNone:
-      result.kept.assign(trades.begin(), trades.end());
-      return result;
-    case SecurityCheck::kCancelLast:
-      break;
-  }
   std::unordered_map<OrderId, double> arrived_s;  // lookups only
   for (const auto side : {bids, offers}) {
     for (const Order& order : side) arrived_s[order.id] = order.arrived_s;
@@ -119,7 +117,7 @@ SecurityCheckResult security_check(std::span<const Trade> trades, std::span<cons
 
   for (std::uint32_t iteration = 0;; ++iteration) {
     const std::vector<double> flows = flow_model.flows_mw(trades, kept);
-    const std::size_t branch = most_overloaded(grid.model(), flows);
+    const std::size_t branch = most_overloaded(grid.model(), flows, only);
     if (branch == std::numeric_limits<std::size_t>::max() || kept.empty()) break;
     // The trade declared last among those that push flow in the overload's direction on
     // this branch (cancelling one that relieves it would only make things worse); equal keys
@@ -139,6 +137,32 @@ SecurityCheckResult security_check(std::span<const Trade> trades, std::span<cons
   result.kept.reserve(kept.size());
   for (std::size_t p : kept) result.kept.push_back(trades[p]);
   return result;
+}
+
+}  // namespace
+
+SecurityCheckResult security_check(std::span<const Trade> trades, std::span<const Order> bids,
+                                   std::span<const Order> offers, const grid::GridView& grid, SecurityCheck mode) {
+  switch (mode) {
+    case SecurityCheck::kNone: {
+      SecurityCheckResult result;
+      result.kept.assign(trades.begin(), trades.end());
+      return result;
+    }
+    case SecurityCheck::kCancelLast:
+      break;
+  }
+  return cancel_last(trades, bids, offers, grid, nullptr);
+}
+
+SecurityCheckResult security_check_on(std::span<const Trade> trades, std::span<const Order> bids,
+                                      std::span<const Order> offers, const grid::GridView& grid,
+                                      std::span<const std::size_t> branches) {
+  std::vector<bool> only(grid.model().branches.size(), false);
+  for (std::size_t b : branches) {
+    if (b < only.size()) only[b] = true;
+  }
+  return cancel_last(trades, bids, offers, grid, &only);
 }
 
 }  // namespace ebsim::market

@@ -54,4 +54,11 @@ std::vector<double> trade_flows_mw(std::span<const Trade> trades, const grid::Gr
 SecurityCheckResult security_check(std::span<const Trade> trades, std::span<const Order> bids,
                                    std::span<const Order> offers, const grid::GridView& grid, SecurityCheck mode);
 
+/** security_check with kCancelLast, acting only on overloads of the listed `branches` (positions in
+ * GridModel::branches; others may stay overloaded): what a consortium primary does with the branches
+ * its management nodes objected to (each checks only its own area and tie-lines). */
+SecurityCheckResult security_check_on(std::span<const Trade> trades, std::span<const Order> bids,
+                                      std::span<const Order> offers, const grid::GridView& grid,
+                                      std::span<const std::size_t> branches);
+
 }  // namespace ebsim::market

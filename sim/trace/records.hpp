@@ -3,11 +3,16 @@
  * each maps field-for-field onto an HDF5 compound type (sim/trace/table_specs.cpp),
  * and docs/trace-format.md documents every column. Units are in the names.
  * Payments: positive means the participant pays; currency units (Scenario::currency). */
+#include <concepts>
+#include <cstddef>
 #include <cstdint>
+#include <tuple>
 
 namespace ebsim::trace {
 
 inline constexpr int kNameLength = 48;  // fixed-length, NUL-padded names in the trace
+inline constexpr int kDigestLength = 32;  // hashes (SHA-256, SM3)
+inline constexpr int kBlobLength = 80;    // keys and signatures, with a separate *_length column
 
 /** /groups: one row per participant group of the scenario. */
 struct GroupRecord {
@@ -120,6 +125,7 @@ struct SecurityCheckRecord {
   std::uint32_t seller = 0;
   double quantity_kwh = 0.0;
   std::uint32_t cancelled_in_interval = 0;  // trades the check cancelled in this interval (same in each of its rows)
+  std::uint32_t node = 0xFFFFFFFF;          // consortium: the management node that objected; centralized: 0xFFFFFFFF
 };
 
 /** /messages: one row per message type. */
@@ -129,6 +135,177 @@ struct MessageStatRecord {
   std::uint64_t bytes = 0;
   double mean_transfer_s = 0.0;   // send to delivery, mean
   double max_transfer_s = 0.0;
+  std::uint64_t lost = 0;         // dropped by a link fault (faults.links)
 };
+
+/** /link_messages: traffic by message type and by the kinds of node at both ends. */
+struct LinkMessageRecord {
+  char type[kNameLength] = {};
+  char from_role[kNameLength] = {};  // "participant", "exchange", "management_node"
+  char to_role[kNameLength] = {};
+  std::uint64_t count = 0;
+  std::uint64_t bytes = 0;
+  std::uint64_t lost = 0;
+  double mean_transfer_s = 0.0;
+  double max_transfer_s = 0.0;
+};
+
+/** /cpu: CPU time charged per market node (seconds on the calibration machine, docs/ledger.md). */
+struct CpuRecord {
+  char role[kNameLength] = {};     // "management_node", "participants" (all participants summed)
+  std::uint32_t id = 0;            // management node index; 0 for the participants' row
+  double crypto_s = 0.0;
+  double clearing_s = 0.0;
+};
+
+// ---- Consortium chain (docs/ledger.md gives the byte encodings the hashes and signatures cover) ----
+
+/** /ledger_keys: the public signing key of every participant and management node. */
+struct LedgerKeyRecord {
+  std::uint8_t kind = 0;            // 0 participant, 1 management node
+  std::uint32_t id = 0;             // participant id or management node index
+  std::uint32_t area = 0;           // management node that admitted the participant (its own index for a node)
+  std::uint8_t key_length = 0;      // bytes used in key (0: no key, modeled crypto)
+  std::uint8_t key[kBlobLength] = {};
+};
+
+/** /blocks: one row per block of the final chain, in height order. */
+struct BlockRecord {
+  std::uint64_t height = 0;
+  std::uint32_t interval = 0;
+  std::uint32_t primary = 0;
+  double timestamp_s = 0.0;
+  std::uint32_t transaction_count = 0;
+  std::uint8_t previous_hash[kDigestLength] = {};
+  std::uint8_t merkle_root[kDigestLength] = {};
+  std::uint8_t block_hash[kDigestLength] = {};   // of the header (redundant: verify recomputes it)
+  std::uint8_t primary_signature_length = 0;
+  std::uint8_t primary_signature[kBlobLength] = {};
+  double first_appended_s = 0.0;    // when the first management node appended it
+  double last_appended_s = 0.0;     // when the last one did (catch-up included)
+};
+
+/** /block_transactions: every transaction of every block, in block order. */
+struct BlockTransactionRecord {
+  std::uint64_t height = 0;
+  std::uint32_t index = 0;          // position in the block
+  std::uint32_t interval = 0;
+  double delivery_start_s = 0.0;
+  double quantity_kwh = 0.0;
+  double price_per_kwh = 0.0;
+  double seller_price_per_kwh = 0.0;
+  std::uint32_t buyer = 0;
+  std::uint32_t seller = 0;
+  std::uint8_t product = 0;         // ledger::Product
+  std::uint64_t buy_order = 0;
+  std::uint32_t buy_participant = 0;
+  std::uint32_t buy_interval = 0;
+  std::uint8_t buy_side = 0;
+  double buy_quantity_kwh = 0.0;
+  double buy_limit_price_per_kwh = 0.0;
+  double buy_submitted_s = 0.0;
+  double buy_arrived_s = 0.0;
+  std::uint64_t sell_order = 0;
+  std::uint32_t sell_participant = 0;
+  std::uint32_t sell_interval = 0;
+  std::uint8_t sell_side = 0;
+  double sell_quantity_kwh = 0.0;
+  double sell_limit_price_per_kwh = 0.0;
+  double sell_submitted_s = 0.0;
+  double sell_arrived_s = 0.0;
+  std::uint8_t buyer_signature_length = 0;
+  std::uint8_t buyer_signature[kBlobLength] = {};
+  std::uint8_t seller_signature_length = 0;
+  std::uint8_t seller_signature[kBlobLength] = {};
+};
+
+/** /block_signatures: management nodes' signatures: co-signatures of transactions and
+ * confirmations of blocks. */
+struct BlockSignatureRecord {
+  std::uint64_t height = 0;
+  std::int64_t transaction = -1;    // index in the block; -1: a confirmation of the block header
+  std::uint32_t signer = 0;         // management node index
+  std::uint8_t signature_length = 0;
+  std::uint8_t signature[kBlobLength] = {};
+};
+
+/** /block_appends: when each management node appended each block (chain growth, catch-up). */
+struct BlockAppendRecord {
+  std::uint64_t height = 0;
+  std::uint32_t node = 0;
+  double at_s = 0.0;
+};
+
+/** /rounds: one row per interval's consortium round, by the primary that finalised it. */
+struct RoundRecord {
+  std::uint32_t interval = 0;
+  std::uint32_t scheduled_primary = 0;
+  std::uint32_t primary = 0;
+  std::uint32_t attempts = 0;
+  std::uint32_t bundles_received = 0;
+  std::uint32_t bundles_expected = 0;
+  double gate_closure_s = 0.0;
+  double proposal_s = 0.0;
+  double final_s = 0.0;
+  std::uint64_t height = 0;
+  std::uint32_t trades = 0;
+};
+
+/** /refusals: a management node refused to co-sign a proposal. */
+struct RefusalRecord {
+  std::uint32_t interval = 0;
+  std::uint32_t node = 0;
+  std::uint32_t primary = 0;
+  double at_s = 0.0;
+  char reason[kNameLength] = {};
+};
+
+/** /disputes: one row per dispute a participant raised. */
+struct DisputeRecordRow {
+  std::uint32_t interval = 0;
+  std::uint32_t participant = 0;
+  std::uint64_t order = 0;
+  double raised_s = 0.0;
+  double resolved_s = -1.0;
+  std::uint32_t rounds = 0;
+  std::uint8_t upheld = 0;
+};
+
+/** /failovers: a round's primary role moved past a failed or refused primary. */
+struct FailoverRecordRow {
+  std::uint32_t interval = 0;
+  std::uint32_t failed_primary = 0;
+  std::uint32_t new_primary = 0;
+  double detected_s = 0.0;
+};
+
+/** Every table, in the file's creation order. */
+using AllRecords = std::tuple<GroupRecord, ParticipantRecord, OrderRecord, TradeRecord, IntervalRecord,
+                              SettlementRecord, MessageStatRecord, SecurityCheckRecord, LinkMessageRecord, CpuRecord,
+                              LedgerKeyRecord, BlockRecord, BlockTransactionRecord, BlockSignatureRecord,
+                              BlockAppendRecord, RoundRecord, RefusalRecord, DisputeRecordRow, FailoverRecordRow>;
+
+namespace detail {
+template <class Row, class Tuple>
+struct RecordIndex;
+template <class Row, class... Rows>
+struct RecordIndex<Row, std::tuple<Rows...>> {
+  static constexpr std::size_t find() {
+    constexpr bool match[] = {std::same_as<Row, Rows>...};
+    for (std::size_t i = 0; i < sizeof...(Rows); ++i)
+      if (match[i]) return i;
+    return sizeof...(Rows);
+  }
+  static constexpr std::size_t value = find();
+};
+}  // namespace detail
+
+/** Position of `Row` in AllRecords. */
+template <class Row>
+inline constexpr std::size_t kRecordIndex = detail::RecordIndex<Row, AllRecords>::value;
+
+/** A row type stored in the trace: one of AllRecords. */
+template <class Row>
+concept TraceRecord = kRecordIndex<Row> < std::tuple_size_v<AllRecords>;
 
 }  // namespace ebsim::trace

@@ -1,6 +1,7 @@
 #include "sim/trace/table_specs.hpp"
 
 #include <cstddef>
+#include <tuple>
 
 #include "sim/trace/hdf5_handle.hpp"
 
@@ -103,7 +104,7 @@ TableSpec message_table() {
   return {"/messages", "one row per message type", sizeof(R), kSmallTableMaxChunkRows,
           {EBSIM_COLUMN(R, type, kName, ""), EBSIM_COLUMN(R, count, kU64, ""),
            EBSIM_COLUMN(R, bytes, kU64, "B"), EBSIM_COLUMN(R, mean_transfer_s, kF64, "s"),
-           EBSIM_COLUMN(R, max_transfer_s, kF64, "s")}};
+           EBSIM_COLUMN(R, max_transfer_s, kF64, "s"), EBSIM_COLUMN(R, lost, kU64, "")}};
 }
 
 TableSpec security_check_table() {
@@ -116,7 +117,113 @@ TableSpec security_check_table() {
            EBSIM_COLUMN(R, limit_mw, kF64, "MW"), EBSIM_COLUMN(R, buy_order, kU64, ""),
            EBSIM_COLUMN(R, sell_order, kU64, ""), EBSIM_COLUMN(R, buyer, kU32, ""),
            EBSIM_COLUMN(R, seller, kU32, ""), EBSIM_COLUMN(R, quantity_kwh, kF64, "kWh"),
-           EBSIM_COLUMN(R, cancelled_in_interval, kU32, "")}};
+           EBSIM_COLUMN(R, cancelled_in_interval, kU32, ""), EBSIM_COLUMN(R, node, kU32, "")}};
+}
+
+TableSpec link_message_table() {
+  using R = LinkMessageRecord;
+  return {"/link_messages", "traffic by message type and the kinds of node at both ends", sizeof(R),
+          kSmallTableMaxChunkRows,
+          {EBSIM_COLUMN(R, type, kName, ""), EBSIM_COLUMN(R, from_role, kName, ""), EBSIM_COLUMN(R, to_role, kName, ""),
+           EBSIM_COLUMN(R, count, kU64, ""), EBSIM_COLUMN(R, bytes, kU64, "B"), EBSIM_COLUMN(R, lost, kU64, ""),
+           EBSIM_COLUMN(R, mean_transfer_s, kF64, "s"), EBSIM_COLUMN(R, max_transfer_s, kF64, "s")}};
+}
+
+TableSpec cpu_table() {
+  using R = CpuRecord;
+  return {"/cpu", "CPU time charged per market node (seconds on the calibration machine)", sizeof(R),
+          kSmallTableMaxChunkRows,
+          {EBSIM_COLUMN(R, role, kName, ""), EBSIM_COLUMN(R, id, kU32, ""), EBSIM_COLUMN(R, crypto_s, kF64, "s"),
+           EBSIM_COLUMN(R, clearing_s, kF64, "s")}};
+}
+
+TableSpec ledger_key_table() {
+  using R = LedgerKeyRecord;
+  return {"/ledger_keys", "public signing keys of participants and management nodes", sizeof(R),
+          kLargeTableMaxChunkRows,
+          {EBSIM_COLUMN(R, kind, kU8, ""), EBSIM_COLUMN(R, id, kU32, ""), EBSIM_COLUMN(R, area, kU32, ""),
+           EBSIM_COLUMN(R, key_length, kU8, "B"), EBSIM_COLUMN(R, key, kBlob, "")}};
+}
+
+TableSpec block_table() {
+  using R = BlockRecord;
+  return {"/blocks", "the consortium chain, one row per block in height order", sizeof(R), kLargeTableMaxChunkRows,
+          {EBSIM_COLUMN(R, height, kU64, ""), EBSIM_COLUMN(R, interval, kU32, ""), EBSIM_COLUMN(R, primary, kU32, ""),
+           EBSIM_COLUMN(R, timestamp_s, kF64, "s"), EBSIM_COLUMN(R, transaction_count, kU32, ""),
+           EBSIM_COLUMN(R, previous_hash, kDigest, ""), EBSIM_COLUMN(R, merkle_root, kDigest, ""),
+           EBSIM_COLUMN(R, block_hash, kDigest, ""), EBSIM_COLUMN(R, primary_signature_length, kU8, "B"),
+           EBSIM_COLUMN(R, primary_signature, kBlob, ""), EBSIM_COLUMN(R, first_appended_s, kF64, "s"),
+           EBSIM_COLUMN(R, last_appended_s, kF64, "s")}};
+}
+
+TableSpec block_transaction_table() {
+  using R = BlockTransactionRecord;
+  return {"/block_transactions", "every transaction of every block, in block order", sizeof(R),
+          kLargeTableMaxChunkRows,
+          {EBSIM_COLUMN(R, height, kU64, ""), EBSIM_COLUMN(R, index, kU32, ""), EBSIM_COLUMN(R, interval, kU32, ""),
+           EBSIM_COLUMN(R, delivery_start_s, kF64, "s"), EBSIM_COLUMN(R, quantity_kwh, kF64, "kWh"),
+           EBSIM_COLUMN(R, price_per_kwh, kF64, "{currency}/kWh"),
+           EBSIM_COLUMN(R, seller_price_per_kwh, kF64, "{currency}/kWh"), EBSIM_COLUMN(R, buyer, kU32, ""),
+           EBSIM_COLUMN(R, seller, kU32, ""), EBSIM_COLUMN(R, product, kU8, ""),
+           EBSIM_COLUMN(R, buy_order, kU64, ""), EBSIM_COLUMN(R, buy_participant, kU32, ""),
+           EBSIM_COLUMN(R, buy_interval, kU32, ""), EBSIM_COLUMN(R, buy_side, kU8, ""),
+           EBSIM_COLUMN(R, buy_quantity_kwh, kF64, "kWh"),
+           EBSIM_COLUMN(R, buy_limit_price_per_kwh, kF64, "{currency}/kWh"),
+           EBSIM_COLUMN(R, buy_submitted_s, kF64, "s"), EBSIM_COLUMN(R, buy_arrived_s, kF64, "s"),
+           EBSIM_COLUMN(R, sell_order, kU64, ""), EBSIM_COLUMN(R, sell_participant, kU32, ""),
+           EBSIM_COLUMN(R, sell_interval, kU32, ""), EBSIM_COLUMN(R, sell_side, kU8, ""),
+           EBSIM_COLUMN(R, sell_quantity_kwh, kF64, "kWh"),
+           EBSIM_COLUMN(R, sell_limit_price_per_kwh, kF64, "{currency}/kWh"),
+           EBSIM_COLUMN(R, sell_submitted_s, kF64, "s"), EBSIM_COLUMN(R, sell_arrived_s, kF64, "s"),
+           EBSIM_COLUMN(R, buyer_signature_length, kU8, "B"), EBSIM_COLUMN(R, buyer_signature, kBlob, ""),
+           EBSIM_COLUMN(R, seller_signature_length, kU8, "B"), EBSIM_COLUMN(R, seller_signature, kBlob, "")}};
+}
+
+TableSpec block_signature_table() {
+  using R = BlockSignatureRecord;
+  return {"/block_signatures", "management nodes' co-signatures of transactions and confirmations of blocks",
+          sizeof(R), kLargeTableMaxChunkRows,
+          {EBSIM_COLUMN(R, height, kU64, ""), EBSIM_COLUMN(R, transaction, kI64, ""), EBSIM_COLUMN(R, signer, kU32, ""),
+           EBSIM_COLUMN(R, signature_length, kU8, "B"), EBSIM_COLUMN(R, signature, kBlob, "")}};
+}
+
+TableSpec block_append_table() {
+  using R = BlockAppendRecord;
+  return {"/block_appends", "when each management node appended each block", sizeof(R), kLargeTableMaxChunkRows,
+          {EBSIM_COLUMN(R, height, kU64, ""), EBSIM_COLUMN(R, node, kU32, ""), EBSIM_COLUMN(R, at_s, kF64, "s")}};
+}
+
+TableSpec round_table() {
+  using R = RoundRecord;
+  return {"/rounds", "one row per interval's consortium round", sizeof(R), kLargeTableMaxChunkRows,
+          {EBSIM_COLUMN(R, interval, kU32, ""), EBSIM_COLUMN(R, scheduled_primary, kU32, ""),
+           EBSIM_COLUMN(R, primary, kU32, ""), EBSIM_COLUMN(R, attempts, kU32, ""),
+           EBSIM_COLUMN(R, bundles_received, kU32, ""), EBSIM_COLUMN(R, bundles_expected, kU32, ""),
+           EBSIM_COLUMN(R, gate_closure_s, kF64, "s"), EBSIM_COLUMN(R, proposal_s, kF64, "s"),
+           EBSIM_COLUMN(R, final_s, kF64, "s"), EBSIM_COLUMN(R, height, kU64, ""), EBSIM_COLUMN(R, trades, kU32, "")}};
+}
+
+TableSpec refusal_table() {
+  using R = RefusalRecord;
+  return {"/refusals", "a management node refused to co-sign a proposal", sizeof(R), kLargeTableMaxChunkRows,
+          {EBSIM_COLUMN(R, interval, kU32, ""), EBSIM_COLUMN(R, node, kU32, ""), EBSIM_COLUMN(R, primary, kU32, ""),
+           EBSIM_COLUMN(R, at_s, kF64, "s"), EBSIM_COLUMN(R, reason, kName, "")}};
+}
+
+TableSpec dispute_table() {
+  using R = DisputeRecordRow;
+  return {"/disputes", "one row per dispute a participant raised", sizeof(R), kLargeTableMaxChunkRows,
+          {EBSIM_COLUMN(R, interval, kU32, ""), EBSIM_COLUMN(R, participant, kU32, ""), EBSIM_COLUMN(R, order, kU64, ""),
+           EBSIM_COLUMN(R, raised_s, kF64, "s"), EBSIM_COLUMN(R, resolved_s, kF64, "s"),
+           EBSIM_COLUMN(R, rounds, kU32, ""), EBSIM_COLUMN(R, upheld, kU8, "")}};
+}
+
+TableSpec failover_table() {
+  using R = FailoverRecordRow;
+  return {"/failovers", "a round's primary role moved past a failed or refused primary", sizeof(R),
+          kLargeTableMaxChunkRows,
+          {EBSIM_COLUMN(R, interval, kU32, ""), EBSIM_COLUMN(R, failed_primary, kU32, ""),
+           EBSIM_COLUMN(R, new_primary, kU32, ""), EBSIM_COLUMN(R, detected_s, kF64, "s")}};
 }
 
 #undef EBSIM_COLUMN
@@ -145,43 +252,46 @@ Handle column_type(ColumnType type, bool in_file) {
     case ColumnType::kI64: base = in_file ? H5T_STD_I64LE : H5T_NATIVE_INT64; break;
     case ColumnType::kF64: base = in_file ? H5T_IEEE_F64LE : H5T_NATIVE_DOUBLE; break;
     case ColumnType::kName: return fixed_string_type(kNameLength);
+    case ColumnType::kDigest:
+    case ColumnType::kBlob: {
+      const hsize_t length = type == ColumnType::kDigest ? kDigestLength : kBlobLength;
+      return Handle(H5Tarray_create2(in_file ? H5T_STD_U8LE : H5T_NATIVE_UINT8, 1, &length), H5Tclose);
+    }
   }
   return Handle(H5Tcopy(base), H5Tclose);
 }
 
 }  // namespace
 
-template <> const TableSpec& table_spec<GroupRecord>() {
-  static const TableSpec spec = group_table();
-  return spec;
-}
-template <> const TableSpec& table_spec<ParticipantRecord>() {
-  static const TableSpec spec = participant_table();
-  return spec;
-}
-template <> const TableSpec& table_spec<OrderRecord>() {
-  static const TableSpec spec = order_table();
-  return spec;
-}
-template <> const TableSpec& table_spec<TradeRecord>() {
-  static const TableSpec spec = trade_table();
-  return spec;
-}
-template <> const TableSpec& table_spec<IntervalRecord>() {
-  static const TableSpec spec = interval_table();
-  return spec;
-}
-template <> const TableSpec& table_spec<SettlementRecord>() {
-  static const TableSpec spec = settlement_table();
-  return spec;
-}
-template <> const TableSpec& table_spec<MessageStatRecord>() {
-  static const TableSpec spec = message_table();
-  return spec;
-}
-template <> const TableSpec& table_spec<SecurityCheckRecord>() {
-  static const TableSpec spec = security_check_table();
-  return spec;
+#define EBSIM_TABLE_SPEC(Row, make)            \
+  template <> const TableSpec& table_spec<Row>() { \
+    static const TableSpec spec = make();          \
+    return spec;                                   \
+  }
+EBSIM_TABLE_SPEC(GroupRecord, group_table)
+EBSIM_TABLE_SPEC(ParticipantRecord, participant_table)
+EBSIM_TABLE_SPEC(OrderRecord, order_table)
+EBSIM_TABLE_SPEC(TradeRecord, trade_table)
+EBSIM_TABLE_SPEC(IntervalRecord, interval_table)
+EBSIM_TABLE_SPEC(SettlementRecord, settlement_table)
+EBSIM_TABLE_SPEC(MessageStatRecord, message_table)
+EBSIM_TABLE_SPEC(SecurityCheckRecord, security_check_table)
+EBSIM_TABLE_SPEC(LinkMessageRecord, link_message_table)
+EBSIM_TABLE_SPEC(CpuRecord, cpu_table)
+EBSIM_TABLE_SPEC(LedgerKeyRecord, ledger_key_table)
+EBSIM_TABLE_SPEC(BlockRecord, block_table)
+EBSIM_TABLE_SPEC(BlockTransactionRecord, block_transaction_table)
+EBSIM_TABLE_SPEC(BlockSignatureRecord, block_signature_table)
+EBSIM_TABLE_SPEC(BlockAppendRecord, block_append_table)
+EBSIM_TABLE_SPEC(RoundRecord, round_table)
+EBSIM_TABLE_SPEC(RefusalRecord, refusal_table)
+EBSIM_TABLE_SPEC(DisputeRecordRow, dispute_table)
+EBSIM_TABLE_SPEC(FailoverRecordRow, failover_table)
+#undef EBSIM_TABLE_SPEC
+
+std::vector<const TableSpec*> all_table_specs() {
+  return std::apply([](auto... rows) { return std::vector<const TableSpec*>{&table_spec<decltype(rows)>()...}; },
+                    AllRecords{});
 }
 
 hid_t create_memory_row_type(const TableSpec& table) {

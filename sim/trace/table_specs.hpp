@@ -12,7 +12,7 @@
 
 namespace ebsim::trace::detail {
 
-enum class ColumnType { kU8, kU32, kU64, kI64, kF64, kName };
+enum class ColumnType { kU8, kU32, kU64, kI64, kF64, kName, kDigest, kBlob };  // kDigest: u8[32], kBlob: u8[80]
 
 /** One field of a record struct; `unit` may contain kCurrencyMarker, replaced at commit. */
 struct Column {
@@ -45,6 +45,20 @@ template <> const TableSpec& table_spec<IntervalRecord>();
 template <> const TableSpec& table_spec<SettlementRecord>();
 template <> const TableSpec& table_spec<MessageStatRecord>();
 template <> const TableSpec& table_spec<SecurityCheckRecord>();
+template <> const TableSpec& table_spec<LinkMessageRecord>();
+template <> const TableSpec& table_spec<CpuRecord>();
+template <> const TableSpec& table_spec<LedgerKeyRecord>();
+template <> const TableSpec& table_spec<BlockRecord>();
+template <> const TableSpec& table_spec<BlockTransactionRecord>();
+template <> const TableSpec& table_spec<BlockSignatureRecord>();
+template <> const TableSpec& table_spec<BlockAppendRecord>();
+template <> const TableSpec& table_spec<RoundRecord>();
+template <> const TableSpec& table_spec<RefusalRecord>();
+template <> const TableSpec& table_spec<DisputeRecordRow>();
+template <> const TableSpec& table_spec<FailoverRecordRow>();
+
+/** Every table's spec, in AllRecords order (the file's creation order). */
+std::vector<const TableSpec*> all_table_specs();
 
 /** A new compound type of the record struct as laid out in memory (native types, struct
  * offsets and size, padding included); the caller closes it with H5Tclose.

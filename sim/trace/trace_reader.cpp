@@ -178,7 +178,17 @@ EBSIM_INSTANTIATE(IntervalRecord)
 EBSIM_INSTANTIATE(SettlementRecord)
 EBSIM_INSTANTIATE(MessageStatRecord)
 EBSIM_INSTANTIATE(SecurityCheckRecord)
-
+EBSIM_INSTANTIATE(LinkMessageRecord)
+EBSIM_INSTANTIATE(CpuRecord)
+EBSIM_INSTANTIATE(LedgerKeyRecord)
+EBSIM_INSTANTIATE(BlockRecord)
+EBSIM_INSTANTIATE(BlockTransactionRecord)
+EBSIM_INSTANTIATE(BlockSignatureRecord)
+EBSIM_INSTANTIATE(BlockAppendRecord)
+EBSIM_INSTANTIATE(RoundRecord)
+EBSIM_INSTANTIATE(RefusalRecord)
+EBSIM_INSTANTIATE(DisputeRecordRow)
+EBSIM_INSTANTIATE(FailoverRecordRow)
 #undef EBSIM_INSTANTIATE
 
 }  // namespace ebsim::trace

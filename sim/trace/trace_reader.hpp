@@ -20,13 +20,6 @@
 
 namespace ebsim::trace {
 
-/** A row type stored in the trace: one of the record structs of records.hpp. */
-template <class Row>
-concept TraceRecord =
-    std::same_as<Row, GroupRecord> || std::same_as<Row, ParticipantRecord> || std::same_as<Row, OrderRecord> ||
-    std::same_as<Row, TradeRecord> || std::same_as<Row, IntervalRecord> || std::same_as<Row, SettlementRecord> ||
-    std::same_as<Row, MessageStatRecord> || std::same_as<Row, SecurityCheckRecord>;
-
 /** The dataset holding rows of `Row`, e.g. "/orders" for OrderRecord. */
 template <TraceRecord Row>
 std::string_view dataset_name();

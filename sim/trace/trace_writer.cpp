@@ -150,6 +150,9 @@ void write_run_metadata(hid_t root, const RunMetadata& m, const std::string& fil
   write_string_attribute(root, "scenario_yaml", m.scenario_yaml, file);
   write_u64_attribute(root, "seed", m.seed, file);
   write_string_attribute(root, "market_design", m.market_design, file);
+  write_string_attribute(root, "consortium_agreement", m.consortium_agreement, file);
+  write_string_attribute(root, "crypto_suite", m.crypto_suite, file);
+  write_string_attribute(root, "crypto_mode", m.crypto_mode, file);
   write_string_attribute(root, "clearing_rule", m.clearing_rule, file);
   write_string_attribute(root, "network_model", m.network_model, file);
   write_string_attribute(root, "currency", m.currency, file);
@@ -261,11 +264,6 @@ Handle create_file(const std::string& partial_path) {
                  partial_path, "create the file");
 }
 
-/** Tables in creation order, which fixes the file's layout. */
-enum TableIndex : std::size_t {
-  kGroups, kParticipants, kOrders, kTrades, kIntervals, kSettlement, kMessages, kSecurityChecks
-};
-
 }  // namespace
 
 // ---------------------------------------------------------------------------
@@ -274,21 +272,18 @@ struct TraceWriter::Impl {
   std::string final_path;
   std::string partial_path;
   Handle file;
-  std::vector<Table> tables;  // indexed by TableIndex
+  std::vector<Table> tables;  // indexed by kRecordIndex<Row>
   bool committed = false;
 
   explicit Impl(const std::string& path) : final_path(path), partial_path(path + ".partial") {
     file = create_file(partial_path);
-    tables.reserve(kSecurityChecks + 1);
-    for (const TableSpec* spec :
-         {&table_spec<GroupRecord>(), &table_spec<ParticipantRecord>(), &table_spec<OrderRecord>(),
-          &table_spec<TradeRecord>(), &table_spec<IntervalRecord>(), &table_spec<SettlementRecord>(),
-          &table_spec<MessageStatRecord>(), &table_spec<SecurityCheckRecord>()})
-      tables.emplace_back(file.get(), *spec, partial_path);
+    const std::vector<const TableSpec*> specs = detail::all_table_specs();
+    tables.reserve(specs.size());
+    for (const TableSpec* spec : specs) tables.emplace_back(file.get(), *spec, partial_path);
   }
 
   /** The table to append to; adding rows after commit() is a caller bug. */
-  Table& table(TableIndex index) {
+  Table& table(std::size_t index) {
     if (committed) throw std::logic_error("TraceWriter: add() after commit() for " + final_path);
     return tables[index];
   }
@@ -311,23 +306,58 @@ TraceWriter::~TraceWriter() {
   std::remove(impl_->partial_path.c_str());
 }
 
-void TraceWriter::add(const GroupRecord& row) {
-  GroupRecord copy = row;
-  clear_after_terminator(copy.name);
-  impl_->table(kGroups).append(&copy);
-}
-void TraceWriter::add(const ParticipantRecord& row) { impl_->table(kParticipants).append(&row); }
-void TraceWriter::add(const OrderRecord& row) { impl_->table(kOrders).append(&row); }
-void TraceWriter::add(const TradeRecord& row) { impl_->table(kTrades).append(&row); }
-void TraceWriter::add(const IntervalRecord& row) { impl_->table(kIntervals).append(&row); }
-void TraceWriter::add(const SettlementRecord& row) { impl_->table(kSettlement).append(&row); }
-void TraceWriter::add(const MessageStatRecord& row) {
-  MessageStatRecord copy = row;
-  clear_after_terminator(copy.type);
-  impl_->table(kMessages).append(&copy);
+template <TraceRecord Row>
+void TraceWriter::add(const Row& row) {
+  if constexpr (std::is_same_v<Row, GroupRecord>) {
+    GroupRecord copy = row;
+    clear_after_terminator(copy.name);
+    impl_->table(kRecordIndex<Row>).append(&copy);
+  } else if constexpr (std::is_same_v<Row, MessageStatRecord>) {
+    MessageStatRecord copy = row;
+    clear_after_terminator(copy.type);
+    impl_->table(kRecordIndex<Row>).append(&copy);
+  } else if constexpr (std::is_same_v<Row, LinkMessageRecord>) {
+    LinkMessageRecord copy = row;
+    clear_after_terminator(copy.type);
+    clear_after_terminator(copy.from_role);
+    clear_after_terminator(copy.to_role);
+    impl_->table(kRecordIndex<Row>).append(&copy);
+  } else if constexpr (std::is_same_v<Row, CpuRecord>) {
+    CpuRecord copy = row;
+    clear_after_terminator(copy.role);
+    impl_->table(kRecordIndex<Row>).append(&copy);
+  } else if constexpr (std::is_same_v<Row, RefusalRecord>) {
+    RefusalRecord copy = row;
+    clear_after_terminator(copy.reason);
+    impl_->table(kRecordIndex<Row>).append(&copy);
+  } else {
+    impl_->table(kRecordIndex<Row>).append(&row);
+  }
 }
 
-void TraceWriter::add(const SecurityCheckRecord& row) { impl_->table(kSecurityChecks).append(&row); }
+// One instantiation per table (AllRecords in records.hpp).
+#define EBSIM_INSTANTIATE_ADD(Row) template void TraceWriter::add<Row>(const Row&);
+EBSIM_INSTANTIATE_ADD(GroupRecord)
+EBSIM_INSTANTIATE_ADD(ParticipantRecord)
+EBSIM_INSTANTIATE_ADD(OrderRecord)
+EBSIM_INSTANTIATE_ADD(TradeRecord)
+EBSIM_INSTANTIATE_ADD(IntervalRecord)
+EBSIM_INSTANTIATE_ADD(SettlementRecord)
+EBSIM_INSTANTIATE_ADD(MessageStatRecord)
+EBSIM_INSTANTIATE_ADD(SecurityCheckRecord)
+EBSIM_INSTANTIATE_ADD(LinkMessageRecord)
+EBSIM_INSTANTIATE_ADD(CpuRecord)
+EBSIM_INSTANTIATE_ADD(LedgerKeyRecord)
+EBSIM_INSTANTIATE_ADD(BlockRecord)
+EBSIM_INSTANTIATE_ADD(BlockTransactionRecord)
+EBSIM_INSTANTIATE_ADD(BlockSignatureRecord)
+EBSIM_INSTANTIATE_ADD(BlockAppendRecord)
+EBSIM_INSTANTIATE_ADD(RoundRecord)
+EBSIM_INSTANTIATE_ADD(RefusalRecord)
+EBSIM_INSTANTIATE_ADD(DisputeRecordRow)
+EBSIM_INSTANTIATE_ADD(FailoverRecordRow)
+#undef EBSIM_INSTANTIATE_ADD
+static_assert(std::tuple_size_v<AllRecords> == 19, "instantiate TraceWriter::add for every table");
 
 void TraceWriter::commit(const RunMetadata& metadata) {
   Impl& impl = *impl_;

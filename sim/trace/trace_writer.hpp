@@ -24,7 +24,10 @@ struct RunMetadata {
   std::string scenario_file;
   std::string scenario_yaml;        // the scenario as run (after --set overrides)
   std::uint64_t seed = 0;
-  std::string market_design;        // "centralized", ...
+  std::string market_design;        // "centralized", "consortium"
+  std::string consortium_agreement; // consortium: "rotating_primary" or "pbft"; else ""
+  std::string crypto_suite;         // consortium: "sha256-ed25519" or "sm3-sm2"; else ""
+  std::string crypto_mode;          // consortium: "real" or "modeled"; else ""
   std::string clearing_rule;        // "pay_as_clear", ...
   std::string network_model;        // SimGrid network/model, e.g. "CM02"
   std::string currency;
@@ -44,14 +47,9 @@ class TraceWriter {
   TraceWriter(const TraceWriter&) = delete;
   TraceWriter& operator=(const TraceWriter&) = delete;
 
-  void add(const GroupRecord& row);
-  void add(const ParticipantRecord& row);
-  void add(const OrderRecord& row);
-  void add(const TradeRecord& row);
-  void add(const IntervalRecord& row);
-  void add(const SettlementRecord& row);
-  void add(const MessageStatRecord& row);
-  void add(const SecurityCheckRecord& row);
+  /** Append one row to Row's table (names are NUL-padded to their fixed length). */
+  template <TraceRecord Row>
+  void add(const Row& row);
 
   /** Flush every table, write the metadata, close, and rename to the final path. */
   void commit(const RunMetadata& metadata);

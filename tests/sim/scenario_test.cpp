@@ -457,7 +457,7 @@ TEST(ScenarioErrors, SetUnknownKey) {
                     HasSubstr("(did you mean 'interval'?)")));
   EXPECT_THAT(set_error("participants.homes.colour=red"),
               HasSubstr("--set participants.homes.colour=red: participants[homes].colour: expected one of the keys "
-                        "name, type, count, load, pv, battery, strategy, network, bus, got 'colour'"));
+                        "name, type, count, load, pv, battery, strategy, network, bus, management_node, got 'colour'"));
   EXPECT_THAT(set_error("tariff.retail=1/kWh"), HasSubstr("--set tariff.retail=1/kWh: tariff: expected one of the keys"));
 }
 

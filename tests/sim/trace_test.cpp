@@ -439,6 +439,12 @@ std::string stored_type(hid_t type) {
     case H5T_INTEGER: return (H5Tget_sign(type) == H5T_SGN_NONE ? "u" : "i") + std::to_string(bits) + order;
     case H5T_FLOAT: return "f" + std::to_string(bits) + order;
     case H5T_STRING: return "str" + std::to_string(H5Tget_size(type));
+    case H5T_ARRAY: {
+      hsize_t length = 0;
+      H5Tget_array_dims2(type, &length);
+      const Id base{H5Tget_super(type), H5Tclose};
+      return stored_type(base.id) + "[" + std::to_string(length) + "]";
+    }
     default: return "?";
   }
 }
@@ -487,7 +493,37 @@ TEST_F(TraceWriterTest, StoredLayoutIsTheDocumentedOne) {
             "utility_import_kwh:f64 utility_export_kwh:f64 market_payment:f64 fee_payment:f64 "
             "utility_payment:f64 total_payment:f64 | 112 B");
   EXPECT_EQ(stored_layout(trace, "/messages"),
-            "type:str48 count:u64 bytes:u64 mean_transfer_s:f64 max_transfer_s:f64 | 80 B");
+            "type:str48 count:u64 bytes:u64 mean_transfer_s:f64 max_transfer_s:f64 lost:u64 | 88 B");
+  EXPECT_EQ(stored_layout(trace, "/security_checks"),
+            "interval:u32 iteration:u32 branch:u32 from_bus:i64 to_bus:i64 flow_mw:f64 limit_mw:f64 buy_order:u64 "
+            "sell_order:u64 buyer:u32 seller:u32 quantity_kwh:f64 cancelled_in_interval:u32 node:u32 | 84 B");
+  EXPECT_EQ(stored_layout(trace, "/link_messages"),
+            "type:str48 from_role:str48 to_role:str48 count:u64 bytes:u64 lost:u64 mean_transfer_s:f64 "
+            "max_transfer_s:f64 | 184 B");
+  EXPECT_EQ(stored_layout(trace, "/cpu"), "role:str48 id:u32 crypto_s:f64 clearing_s:f64 | 68 B");
+  EXPECT_EQ(stored_layout(trace, "/ledger_keys"), "kind:u8 id:u32 area:u32 key_length:u8 key:u8[80] | 90 B");
+  EXPECT_EQ(stored_layout(trace, "/blocks"),
+            "height:u64 interval:u32 primary:u32 timestamp_s:f64 transaction_count:u32 previous_hash:u8[32] "
+            "merkle_root:u8[32] block_hash:u8[32] primary_signature_length:u8 primary_signature:u8[80] "
+            "first_appended_s:f64 last_appended_s:f64 | 221 B");
+  EXPECT_EQ(stored_layout(trace, "/block_transactions"),
+            "height:u64 index:u32 interval:u32 delivery_start_s:f64 quantity_kwh:f64 price_per_kwh:f64 "
+            "seller_price_per_kwh:f64 buyer:u32 seller:u32 product:u8 buy_order:u64 buy_participant:u32 "
+            "buy_interval:u32 buy_side:u8 buy_quantity_kwh:f64 buy_limit_price_per_kwh:f64 buy_submitted_s:f64 "
+            "buy_arrived_s:f64 sell_order:u64 sell_participant:u32 sell_interval:u32 sell_side:u8 "
+            "sell_quantity_kwh:f64 sell_limit_price_per_kwh:f64 sell_submitted_s:f64 sell_arrived_s:f64 "
+            "buyer_signature_length:u8 buyer_signature:u8[80] seller_signature_length:u8 seller_signature:u8[80] "
+            "| 317 B");
+  EXPECT_EQ(stored_layout(trace, "/block_signatures"),
+            "height:u64 transaction:i64 signer:u32 signature_length:u8 signature:u8[80] | 101 B");
+  EXPECT_EQ(stored_layout(trace, "/block_appends"), "height:u64 node:u32 at_s:f64 | 20 B");
+  EXPECT_EQ(stored_layout(trace, "/rounds"),
+            "interval:u32 scheduled_primary:u32 primary:u32 attempts:u32 bundles_received:u32 bundles_expected:u32 "
+            "gate_closure_s:f64 proposal_s:f64 final_s:f64 height:u64 trades:u32 | 60 B");
+  EXPECT_EQ(stored_layout(trace, "/refusals"), "interval:u32 node:u32 primary:u32 at_s:f64 reason:str48 | 68 B");
+  EXPECT_EQ(stored_layout(trace, "/disputes"),
+            "interval:u32 participant:u32 order:u64 raised_s:f64 resolved_s:f64 rounds:u32 upheld:u8 | 37 B");
+  EXPECT_EQ(stored_layout(trace, "/failovers"), "interval:u32 failed_primary:u32 new_primary:u32 detected_s:f64 | 20 B");
 }
 
 // ---------------------------------------------------------------------------

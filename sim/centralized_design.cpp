@@ -1,0 +1,128 @@
+#include <cmath>
+#include <cstring>
+
+#include "models/market/exchange.hpp"
+#include "sim/market_design.hpp"
+
+namespace ebsim::sim {
+
+void copy_name(char (&dst)[trace::kNameLength], const std::string& src) {
+  std::memset(dst, 0, sizeof dst);
+  std::memcpy(dst, src.data(), std::min(src.size(), sizeof dst - 1));
+}
+
+void record_settlement(trace::TraceWriter& writer, const Scenario& sc, const market::MarketTiming& timing,
+                       const market::ClearedInterval& c, const market::IntervalSettlement& s,
+                       const std::vector<std::uint32_t>& objecting_node) {
+  for (const market::Trade& t : c.result.trades)
+    writer.add(trace::TradeRecord{c.interval, t.buy_order, t.sell_order, t.buyer, t.seller, t.quantity_kwh,
+                                  t.price_per_kwh, t.seller_price_per_kwh});
+  for (const market::SettlementLine& l : s.lines) {
+    writer.add(trace::SettlementRecord{c.interval, l.participant, l.meter.load_kwh, l.meter.pv_kwh,
+                                       l.meter.battery_charge_kwh, l.meter.battery_discharge_kwh, l.meter.soc_end_kwh,
+                                       l.market_buy_kwh, l.market_sell_kwh, l.utility_import_kwh, l.utility_export_kwh,
+                                       l.market_payment, l.fee_payment, l.utility_payment, l.total_payment});
+  }
+  for (std::size_t i = 0; i < c.security_iterations.size(); ++i) {
+    const market::SecurityIteration& it = c.security_iterations[i];
+    const grid::Branch& branch = sc.grid.model.branches.at(it.branch);
+    const market::Trade& t = it.cancelled;
+    writer.add(trace::SecurityCheckRecord{c.interval, it.iteration, static_cast<std::uint32_t>(it.branch),
+                                          branch.from_bus, branch.to_bus, it.flow_mw, it.limit_mw, t.buy_order,
+                                          t.sell_order, t.buyer, t.seller, t.quantity_kwh,
+                                          static_cast<std::uint32_t>(c.security_iterations.size()),
+                                          i < objecting_node.size() ? objecting_node[i] : 0xFFFFFFFFu});
+  }
+  trace::IntervalRecord r;
+  r.interval = c.interval;
+  r.delivery_start_s = timing.delivery_start_s(c.interval);
+  r.delivery_start_unix_s = sc.start_unix_s + static_cast<std::int64_t>(std::llround(c.interval * timing.interval_s));
+  r.gate_closure_s = c.gate_closure_s;
+  r.bids = c.bids;
+  r.offers = c.offers;
+  r.rejected_late = c.rejected_late;
+  r.rejected_other = c.rejected_other;
+  r.trades = static_cast<std::uint32_t>(c.result.trades.size());
+  r.has_price = c.result.has_price ? 1 : 0;
+  r.clearing_price_per_kwh = c.result.has_price ? c.result.clearing_price_per_kwh : std::nan("");
+  r.cleared_kwh = c.result.cleared_kwh;
+  r.declared_welfare = c.result.declared_welfare;
+  r.load_kwh = s.total_meter.load_kwh;
+  r.pv_kwh = s.total_meter.pv_kwh;
+  r.battery_charge_kwh = s.total_meter.battery_charge_kwh;
+  r.battery_discharge_kwh = s.total_meter.battery_discharge_kwh;
+  r.utility_import_kwh = s.utility_import_kwh;
+  r.utility_export_kwh = s.utility_export_kwh;
+  r.participants_paid = s.participants_paid;
+  r.utility_received = s.utility_received;
+  r.exchange_received = s.exchange_received;
+  r.energy_imbalance_kwh = s.energy_imbalance_kwh;
+  r.money_imbalance = s.money_imbalance;
+  writer.add(r);
+}
+
+
+namespace {
+
+/** SPEC §3 centralized: one exchange collects, clears and settles; its commit is final. */
+class CentralizedDesign final : public DesignRun {
+ public:
+  explicit CentralizedDesign(const Scenario& sc) : exchange_node_(static_cast<NodeId>(sc.participant_count())) {}
+
+  std::vector<std::string> roles() const override { return {"participant", "exchange"}; }
+
+  void configure_participant(agents::ParticipantParams& params, const ParticipantGroup&) override {
+    params.market_node = exchange_node_;
+  }
+
+  void add_market_nodes(RunContext& run) override {
+    const Scenario& sc = run.scenario;
+    market::ExchangeParams xp;
+    xp.timing = run.timing;
+    xp.tariffs = {sc.utility.retail_per_kwh, sc.utility.feed_in_per_kwh, sc.market.exchange_fee_per_kwh};
+    xp.ack_bytes = sc.network.sizes.ack_bytes;
+    xp.result_bytes = sc.network.sizes.result_bytes;
+    xp.result_per_trade_bytes = sc.network.sizes.result_per_trade_bytes;
+    xp.settlement_bytes = sc.network.sizes.settlement_bytes;
+    xp.seed = sc.seed;
+    xp.grid = run.grid;
+    xp.security_check = sc.grid.security_check;
+    xp.interval_label = run.interval_label;
+    std::vector<NodeId> participant_nodes(run.participants.size());
+    for (NodeId i = 0; i < participant_nodes.size(); ++i) participant_nodes[i] = i;
+    const auto& participants = run.participants;
+    auto exchange = std::make_unique<market::Exchange>(
+        xp, run.rule, std::move(participant_nodes),
+        [&participants](ParticipantId p, IntervalIndex k) -> const market::MeterReading& {
+          return participants[p]->meter(k);
+        });
+    exchange->settled.connect([&run](const market::ClearedInterval& c, const market::IntervalSettlement& s) {
+      record_settlement(run.writer, run.scenario, run.timing, c, s);
+    });
+    const NodeId id = run.runtime.add_node(std::move(exchange), run.platform.exchange, "exchange", 0, 1);
+    if (id != exchange_node_) throw std::logic_error("centralized design: the exchange is not the node after the participants");
+  }
+
+  void finish(RunContext&) override {}
+
+  void fill_metadata(trace::RunMetadata& metadata) const override { metadata.market_design = "centralized"; }
+
+ private:
+  NodeId exchange_node_;
+};
+
+}  // namespace
+
+std::unique_ptr<DesignRun> make_centralized_design(const Scenario& scenario) {
+  return std::make_unique<CentralizedDesign>(scenario);
+}
+
+std::unique_ptr<DesignRun> make_market_design(const Scenario& scenario) {
+  switch (scenario.market.design) {
+    case MarketDesign::kCentralized: return make_centralized_design(scenario);
+    case MarketDesign::kConsortium: return make_consortium_design(scenario);
+  }
+  throw std::logic_error("unknown market design");
+}
+
+}  // namespace ebsim::sim
