@@ -152,22 +152,26 @@ void Runtime::submit(Job job) {
 }
 
 void Runtime::hand_to_courier(Job job) {
-  std::size_t index;
+  // Every s4u call below (creating a mutex, an actor, notifying) is a simcall: this actor
+  // yields and other couriers run before it resumes. So a courier is claimed (popped from the
+  // idle list, or appended with its job already set) with no s4u call in between, or two
+  // actors could claim the same one and one job would be lost.
   if (!idle_couriers_.empty()) {
-    index = idle_couriers_.back();
+    const std::size_t index = idle_couriers_.back();
     idle_couriers_.pop_back();
-  } else {
-    index = couriers_.size();
-    auto courier = std::make_unique<Courier>();
-    courier->mutex = sg4::Mutex::create();
-    courier->cv = sg4::ConditionVariable::create();
-    couriers_.push_back(std::move(courier));
-    // Daemons: they wait forever for work and must not keep the simulation alive.
-    sg4::Actor::create("courier-" + std::to_string(index), control_host_, [this, index] { courier_loop(index); })
-        ->daemonize();
+    couriers_[index]->job = std::move(job);
+    couriers_[index]->cv->notify_one();
+    return;
   }
-  couriers_[index]->job = std::move(job);
-  couriers_[index]->cv->notify_one();
+  auto courier = std::make_unique<Courier>();
+  courier->mutex = sg4::Mutex::create();
+  courier->cv = sg4::ConditionVariable::create();
+  courier->job = std::move(job);
+  const std::size_t index = couriers_.size();
+  couriers_.push_back(std::move(courier));
+  // Daemons: they wait forever for work and must not keep the simulation alive.
+  sg4::Actor::create("courier-" + std::to_string(index), control_host_, [this, index] { courier_loop(index); })
+      ->daemonize();
 }
 
 void Runtime::courier_loop(std::size_t index) {
