@@ -78,6 +78,19 @@ TEST(ConsortiumRun, SameMarketOutcomeAsTheCentralizedDesign) {
   EXPECT_EQ(outcome(consortium), outcome(centralized));
 }
 
+TEST(ConsortiumRun, RealAndModeledCryptoGiveTheSameMarketOutcome) {
+  // Modeled crypto charges the same calibrated CPU time without doing the work, so orders
+  // arrive and clear exactly as with real crypto; the modeled chain (no party signatures)
+  // still verifies.
+  const auto dir = fresh_dir("consortium-modeled");
+  const std::string real = run_small(dir, "real");
+  const std::string modeled = run_small(dir, "modeled", "--set consortium.crypto.mode=modeled");
+  EXPECT_FALSE(outcome(real).empty());
+  EXPECT_EQ(outcome(real), outcome(modeled));
+  const CliResult v = run_cli("verify '" + modeled + "'");
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+}
+
 TEST(ConsortiumRun, Sm3Sm2SuiteVerifies) {
   const auto dir = fresh_dir("consortium-sm2");
   const std::string trace = run_small(dir, "sm2", "--set consortium.crypto.suite=sm3-sm2");
