@@ -159,6 +159,12 @@ void Participant::on_message(NodeContext& ctx, const Message& msg) {
     case MessageType::kPbftCommit:
     case MessageType::kPbftViewChange:
     case MessageType::kPbftNewView:
+    case MessageType::kTxAnnounce:
+    case MessageType::kTxRequest:
+    case MessageType::kTx:
+    case MessageType::kBlockAnnounce:
+    case MessageType::kBlockRequest:
+    case MessageType::kP2pBlock:
       return;  // not for participants
   }
 }

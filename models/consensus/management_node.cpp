@@ -285,6 +285,12 @@ struct ManagementNode::State {
       case MessageType::kSync:
       case MessageType::kDisputeReply:
       case MessageType::kReopen: return;  // addressed to participants
+      case MessageType::kTxAnnounce:
+      case MessageType::kTxRequest:
+      case MessageType::kTx:
+      case MessageType::kBlockAnnounce:
+      case MessageType::kBlockRequest:
+      case MessageType::kP2pBlock: return;  // the p2p design's
     }
   }
 

@@ -32,8 +32,15 @@ enum class MessageType : std::uint8_t {
   kPbftViewChange = 17,
   kPbftNewView = 18,
   kReopen = 19,        // management node -> participant: bidding re-opened on the remaining capacity (option B)
+  // peer-to-peer design (SPEC §5; models/p2p/p2p_node.hpp): announce / request / deliver gossip
+  kTxAnnounce = 20,     // peer -> peer: "I have transaction id" (inventory, one entry)
+  kTxRequest = 21,      // peer -> peer: "send me transaction id"
+  kTx = 22,             // peer -> peer: the transaction
+  kBlockAnnounce = 23,  // peer -> peer: "I have block id"
+  kBlockRequest = 24,   // peer -> peer: "send me block id"
+  kP2pBlock = 25,       // peer -> peer: the block (header + transactions)
 };
-inline constexpr int kMessageTypeCount = 20;
+inline constexpr int kMessageTypeCount = 26;
 
 /** The name used in traces and reports. */
 constexpr std::string_view message_type_name(MessageType type) {
@@ -58,6 +65,12 @@ constexpr std::string_view message_type_name(MessageType type) {
     case MessageType::kPbftViewChange: return "pbft_view_change";
     case MessageType::kPbftNewView: return "pbft_new_view";
     case MessageType::kReopen: return "reopen";
+    case MessageType::kTxAnnounce: return "tx_announce";
+    case MessageType::kTxRequest: return "tx_request";
+    case MessageType::kTx: return "tx";
+    case MessageType::kBlockAnnounce: return "block_announce";
+    case MessageType::kBlockRequest: return "block_request";
+    case MessageType::kP2pBlock: return "p2p_block";
   }
   return "unknown";
 }

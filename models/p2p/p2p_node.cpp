@@ -1,0 +1,253 @@
+#include "models/p2p/p2p_node.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "models/p2p/pos.hpp"
+#include "models/p2p/pow.hpp"
+
+namespace ebsim::p2p {
+namespace {
+
+// Timer tags: the kind in the top byte, the payload (mining generation or slot) below it.
+constexpr std::uint64_t kKindShift = 56;
+constexpr std::uint64_t kPayloadMask = (std::uint64_t{1} << kKindShift) - 1;
+constexpr std::uint64_t kMineTimer = 1;
+constexpr std::uint64_t kSlotTimer = 2;
+
+std::uint64_t make_tag(std::uint64_t kind, std::uint64_t payload) { return (kind << kKindShift) | (payload & kPayloadMask); }
+
+/** A transaction the model can carry: positive finite size, finite non-negative fee. */
+bool is_well_formed(const Transaction& tx) {
+  return tx.size_bytes > 0.0 && std::isfinite(tx.size_bytes) && tx.fee >= 0.0 && std::isfinite(tx.fee);
+}
+
+BlockTreeParams tree_params(const P2pNodeParams& p) { return BlockTreeParams{p.max_block_bytes}; }
+
+BlockPtr genesis_of(const P2pNodeParams& p) { return p.genesis ? p.genesis : make_genesis(p.sizes.block_header_bytes); }
+
+}  // namespace
+
+P2pNode::P2pNode(P2pNodeParams params)
+    : params_(std::move(params)), tree_(genesis_of(params_), tree_params(params_)) {}
+
+void P2pNode::on_start(NodeContext& ctx) {
+  switch (params_.election) {
+    case LeaderElection::kProofOfWork: schedule_mining(ctx); return;
+    case LeaderElection::kProofOfStake:
+      if (params_.block_interval_s > 0.0) schedule_slot(ctx, slot_at(ctx.now_s(), params_.block_interval_s) + 1);
+      return;
+  }
+}
+
+void P2pNode::on_message(NodeContext& ctx, const Message& msg) {
+  switch (msg.type) {
+    case MessageType::kTxAnnounce: receive_inventory(ctx, msg, false); return;
+    case MessageType::kBlockAnnounce: receive_inventory(ctx, msg, true); return;
+    case MessageType::kTxRequest: receive_request(ctx, msg, false); return;
+    case MessageType::kBlockRequest: receive_request(ctx, msg, true); return;
+    case MessageType::kTx: receive_tx(ctx, msg); return;
+    case MessageType::kP2pBlock: receive_block(ctx, msg); return;
+    case MessageType::kBid:
+    case MessageType::kAck:
+    case MessageType::kResult:
+    case MessageType::kSettlement:
+    case MessageType::kQuery:
+    case MessageType::kBundle:
+    case MessageType::kProposal:
+    case MessageType::kVote:
+    case MessageType::kBlock:
+    case MessageType::kSync:
+    case MessageType::kDispute:
+    case MessageType::kDisputeReply:
+    case MessageType::kCatchUp:
+    case MessageType::kCatchUpReply:
+    case MessageType::kPbftPrePrepare:
+    case MessageType::kPbftPrepare:
+    case MessageType::kPbftCommit:
+    case MessageType::kPbftViewChange:
+    case MessageType::kPbftNewView:
+    case MessageType::kReopen: return;  // other designs' messages
+  }
+}
+
+void P2pNode::on_timer(NodeContext& ctx, TimerId id, std::uint64_t tag) {
+  const std::uint64_t kind = tag >> kKindShift;
+  const std::uint64_t payload = tag & kPayloadMask;
+  if (kind == kMineTimer) {
+    if (payload != (mining_generation_ & kPayloadMask)) {
+      ++stats_.stale_timers;  // drawn for an old tip; the current tip has its own timer
+      return;
+    }
+    make_block(ctx, 0);
+    // make_block changed the tip, which redrew the timer.
+  } else if (kind == kSlotTimer) {
+    const std::uint64_t slot = payload;
+    const auto leader = pos_slot_leader(params_.stakes, params_.schedule_seed, slot);
+    if (leader && params_.validator_index && *leader == *params_.validator_index) make_block(ctx, slot);
+    schedule_slot(ctx, slot + 1);  // from the slot number, not the clock: k * T / T may round below k
+  }
+}
+
+TxPtr P2pNode::submit_transaction(NodeContext& ctx, Transaction tx) {
+  if (find_tx(tx.id) || tree_.block_of(tx.id)) return nullptr;
+  auto shared = std::make_shared<const Transaction>(std::move(tx));
+  mempool_.add(shared, ctx.now_s());
+  announce(ctx, MessageType::kTxAnnounce, shared->id, kNoNode);
+  return shared;
+}
+
+std::uint64_t P2pNode::confirmations(TxId tx) const { return tree_.tx_confirmations(tx); }
+
+void P2pNode::receive_inventory(NodeContext& ctx, const Message& msg, bool is_block) {
+  const std::uint64_t id = msg.as<InventoryBody>().id;
+  if (is_block) {
+    if (tree_.contains(id) || tree_.is_orphan(id) || !blocks_requested_.insert(id).second) return;
+    send_inventory(ctx, msg.from, MessageType::kBlockRequest, id);
+  } else {
+    if (mempool_.contains(id) || tree_.block_of(id) || !txs_requested_.insert(id).second) return;
+    send_inventory(ctx, msg.from, MessageType::kTxRequest, id);
+  }
+}
+
+void P2pNode::receive_request(NodeContext& ctx, const Message& msg, bool is_block) {
+  const std::uint64_t id = msg.as<InventoryBody>().id;
+  Message reply;
+  if (is_block) {
+    BlockPtr block = tree_.find(id);
+    if (!block) return;  // only blocks in the tree are served (orphans are not yet valid)
+    reply.type = MessageType::kP2pBlock;
+    reply.size_bytes = params_.sizes.message_header_bytes + block->size_bytes;
+    auto body = std::make_shared<BlockBody>();
+    body->block = std::move(block);
+    reply.body = std::move(body);
+  } else {
+    TxPtr tx = find_tx(id);
+    if (!tx) return;
+    reply.type = MessageType::kTx;
+    reply.size_bytes = params_.sizes.message_header_bytes + tx->size_bytes;
+    auto body = std::make_shared<TxBody>();
+    body->tx = std::move(tx);
+    reply.body = std::move(body);
+  }
+  ctx.send(msg.from, std::move(reply));
+}
+
+void P2pNode::receive_tx(NodeContext& ctx, const Message& msg) {
+  const TxPtr& tx = msg.as<TxBody>().tx;
+  ++stats_.txs_received;
+  txs_requested_.erase(tx->id);
+  if (mempool_.contains(tx->id) || tree_.block_of(tx->id)) return;
+  ctx.compute(params_.verify_flops_per_tx);
+  if (!is_well_formed(*tx)) return;
+  mempool_.add(tx, ctx.now_s());
+  announce(ctx, MessageType::kTxAnnounce, tx->id, msg.from);
+}
+
+void P2pNode::receive_block(NodeContext& ctx, const Message& msg) {
+  const BlockPtr& block = msg.as<BlockBody>().block;
+  ++stats_.blocks_received;
+  blocks_requested_.erase(block->id);
+  if (tree_.contains(block->id) || tree_.is_orphan(block->id)) return;
+  ctx.compute(params_.verify_flops_per_block +
+              params_.verify_flops_per_tx * static_cast<double>(block->transactions.size()));
+  accept_block(ctx, block, msg.from);
+}
+
+void P2pNode::accept_block(NodeContext& ctx, const BlockPtr& block, NodeId from) {
+  const BlockPtr old_tip = tree_.tip();
+  AddResult result = tree_.add(block);
+  switch (result.status) {
+    case AddStatus::kDuplicate: return;
+    case AddStatus::kInvalid:
+      ++stats_.blocks_invalid;
+      block_rejected.emit(block, result.reason);
+      return;
+    case AddStatus::kOrphan:
+      ++stats_.orphans_received;
+      if (!tree_.contains(result.missing_parent) && !tree_.is_orphan(result.missing_parent) &&
+          blocks_requested_.insert(result.missing_parent).second && from != kNoNode) {
+        send_inventory(ctx, from, MessageType::kBlockRequest, result.missing_parent);
+      }
+      return;
+    case AddStatus::kExtendedTip:
+    case AddStatus::kReorganised:
+    case AddStatus::kSideBranch: break;
+  }
+  for (const auto& accepted : result.accepted) {
+    block_accepted.emit(accepted, ctx.now_s());
+    announce(ctx, MessageType::kBlockAnnounce, accepted->id, accepted == block ? from : kNoNode);
+  }
+  if (result.status == AddStatus::kSideBranch) return;
+
+  TipChange change;
+  change.old_tip = old_tip;
+  change.new_tip = tree_.tip();
+  change.returned = mempool_.apply_chain_change(result.disconnected, result.connected, ctx.now_s());
+  change.disconnected = std::move(result.disconnected);
+  change.connected = std::move(result.connected);
+  change.at_s = ctx.now_s();
+  ++mining_generation_;
+  if (params_.election == LeaderElection::kProofOfWork) schedule_mining(ctx);
+  tip_changed.emit(change);
+}
+
+void P2pNode::make_block(NodeContext& ctx, std::uint64_t slot) {
+  auto block = std::make_shared<Block>();
+  const BlockPtr& tip = tree_.tip();
+  block->id = make_block_id(ctx.self(), ++blocks_made_seq_);
+  block->parent = tip->id;
+  block->height = tip->height + 1;
+  block->work = params_.election == LeaderElection::kProofOfWork ? params_.block_work : 1.0;
+  block->miner = ctx.self();
+  block->mined_s = ctx.now_s();
+  block->slot = slot;
+  block->header_bytes = params_.sizes.block_header_bytes;
+  block->transactions = mempool_.select(params_.max_block_bytes - block->header_bytes);
+  block->size_bytes = block_size_bytes(block->header_bytes, block->transactions);
+  ++stats_.blocks_made;
+  BlockPtr made = std::move(block);
+  block_made.emit(made, ctx.now_s());
+  accept_block(ctx, made, kNoNode);
+}
+
+void P2pNode::schedule_mining(NodeContext& ctx) {
+  if (!(params_.hash_share > 0.0)) return;
+  const double delay_s = next_block_delay_s(ctx.rng(), params_.hash_share, params_.block_interval_s);
+  ctx.start_timer(delay_s, make_tag(kMineTimer, mining_generation_));
+}
+
+void P2pNode::schedule_slot(NodeContext& ctx, std::uint64_t next) {
+  if (!params_.validator_index || !(params_.block_interval_s > 0.0)) return;
+  const double delay_s = std::max(0.0, static_cast<double>(next) * params_.block_interval_s - ctx.now_s());
+  ctx.start_timer(delay_s, make_tag(kSlotTimer, next));
+}
+
+void P2pNode::announce(NodeContext& ctx, MessageType type, std::uint64_t id, NodeId except) {
+  for (NodeId peer : params_.peers) {
+    if (peer != except) send_inventory(ctx, peer, type, id);
+  }
+}
+
+void P2pNode::send_inventory(NodeContext& ctx, NodeId to, MessageType type, std::uint64_t id) {
+  Message msg;
+  msg.type = type;
+  msg.size_bytes = params_.sizes.message_header_bytes + params_.sizes.inventory_entry_bytes;
+  auto body = std::make_shared<InventoryBody>();
+  body->id = id;
+  msg.body = std::move(body);
+  ctx.send(to, std::move(msg));
+}
+
+TxPtr P2pNode::find_tx(TxId id) const {
+  if (TxPtr tx = mempool_.find(id)) return tx;
+  if (const auto block_id = tree_.block_of(id)) {
+    for (const auto& tx : tree_.find(*block_id)->transactions) {
+      if (tx->id == id) return tx;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace ebsim::p2p

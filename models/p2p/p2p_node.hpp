@@ -1,0 +1,162 @@
+#pragma once
+/** A peer of the public chain (SPEC §5): gossips transactions and blocks with its overlay peers,
+ * keeps a block tree and a mempool, mines (proof of work) or forges in its slots (proof of
+ * stake), validates and relays blocks, reorganises, and answers its owner's questions
+ * (confirmations of a transaction, the tip, the chain).
+ *
+ * GOSSIP: announce / request / deliver, as Bitcoin's inv / getdata / tx|block (issue 5 lets us
+ * choose; this one is chosen because a full block then crosses each link about once, so
+ * propagation time depends on block size, bandwidth and hops as it should, while duplicates cost
+ * only the small announcements). Per new item: the node announces its id to every peer except
+ * the one it got it from; a peer that does not know the id and has not asked for it yet
+ * requests it from the first announcer; the announcer delivers it. One id per announcement and
+ * request. A node relays every valid block the first time it accepts it (side branches too),
+ * and every new transaction it admits to its mempool. A block whose parent is unknown is kept as
+ * an orphan and the parent is requested from the peer that delivered the child. Links are
+ * assumed reliable (no request timeouts).
+ *
+ * MESSAGE SIZES (bytes, P2pSizes): announcement and request = message header + one inventory
+ * entry (24 + 36 = 60, Bitcoin's); transaction = message header + tx size_bytes; block = message
+ * header + block size_bytes (= header_bytes + the transactions' bytes).
+ *
+ * MINING (PoW): a node with hash_share > 0 draws the delay to its next block from
+ * next_block_delay_s (exponential, mean block_interval_s / hash_share) and redraws whenever its
+ * tip changes (memoryless; a stale timer is recognised by its generation and ignored). When the
+ * timer fires it builds a block on its tip from the mempool (mempool.hpp, room max_block_bytes -
+ * header_bytes), accepts it and announces it. Work per block is block_work (constant
+ * difficulty, so most work = longest chain).
+ * FORGING (PoS): a validator (validator_index set) wakes at every slot boundary k * slot_s
+ * (block_interval_s); if pos_slot_leader(stakes, schedule_seed, k) is itself it builds a block
+ * (work 1). Slot 0 (time 0) is skipped: the first slot is 1.
+ */
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "models/core/node.hpp"
+#include "models/core/signal.hpp"
+#include "models/p2p/block.hpp"
+#include "models/p2p/block_tree.hpp"
+#include "models/p2p/mempool.hpp"
+
+namespace ebsim::p2p {
+
+/** How the next block's maker is chosen. */
+enum class LeaderElection : std::uint8_t {
+  kProofOfWork = 0,   // exponential block times by hash share
+  kProofOfStake = 1,  // one leader per slot, drawn by stake
+};
+
+/** Simulated sizes of the gossip messages (bytes). */
+struct P2pSizes {
+  double message_header_bytes = 24.0;   // every message (Bitcoin's P2P header)
+  double inventory_entry_bytes = 36.0;  // one id in an announcement or request (type + 32-byte hash)
+  double block_header_bytes = 80.0;     // a block's header (Bitcoin's)
+};
+
+struct P2pNodeParams {
+  std::vector<NodeId> peers;                               // overlay neighbours (overlay.hpp), node ids
+  LeaderElection election = LeaderElection::kProofOfWork;
+  double block_interval_s = 600.0;                         // PoW: network target interval T; PoS: slot length
+  double hash_share = 0.0;                                 // PoW: this node's share of the network hash rate (0: no mining)
+  double block_work = 1.0;                                 // PoW: work per block (e.g. pow.hpp hashes_per_block)
+  std::vector<double> stakes;                              // PoS: stake of each validator (same vector at every node)
+  std::optional<std::size_t> validator_index;              // PoS: this node's index in stakes (none: not a validator)
+  std::uint64_t schedule_seed = 1;                         // PoS: the leader schedule's seed (same at every node)
+  double max_block_bytes = 1.0e6;                          // block size limit, header included
+  P2pSizes sizes;
+  double verify_flops_per_block = 0.0;                     // CPU charged to check a received block
+  double verify_flops_per_tx = 0.0;                        // CPU charged per transaction checked (received or in a block)
+  BlockPtr genesis;                                        // the run's genesis block (nullptr: make_genesis(sizes.block_header_bytes))
+};
+
+/** Message bodies of the gossip (MessageType kTxAnnounce ... kP2pBlock). */
+struct InventoryBody final : MessageBody {
+  std::uint64_t id = 0;  // TxId (kTxAnnounce, kTxRequest) or BlockId (kBlockAnnounce, kBlockRequest)
+};
+struct TxBody final : MessageBody {
+  TxPtr tx;
+};
+struct BlockBody final : MessageBody {
+  BlockPtr block;
+};
+
+/** The best chain changed at this node. */
+struct TipChange {
+  BlockPtr old_tip;
+  BlockPtr new_tip;
+  std::vector<BlockPtr> disconnected;  // old tip first (empty: the chain just grew)
+  std::vector<BlockPtr> connected;     // fork point + 1 up to the new tip
+  std::vector<TxPtr> returned;         // transactions of disconnected blocks put back in the mempool
+  double at_s = 0.0;
+};
+
+/** Counters of one node. */
+struct P2pNodeStats {
+  std::uint64_t blocks_made = 0;       // mined (PoW) or forged (PoS) here
+  std::uint64_t blocks_received = 0;   // block deliveries (duplicates included)
+  std::uint64_t blocks_invalid = 0;    // deliveries that failed validation
+  std::uint64_t orphans_received = 0;  // deliveries whose parent was unknown
+  std::uint64_t txs_received = 0;      // transaction deliveries (duplicates included)
+  std::uint64_t stale_timers = 0;      // mining timers that fired after the tip had changed (ignored)
+};
+
+class P2pNode final : public Node {
+ public:
+  explicit P2pNode(P2pNodeParams params);
+
+  void on_start(NodeContext& ctx) override;
+  void on_message(NodeContext& ctx, const Message& msg) override;
+  void on_timer(NodeContext& ctx, TimerId id, std::uint64_t tag) override;
+
+  /** The owner submits a transaction: it enters this node's mempool (arrival now) and is
+   * announced to every peer. Returns it as shared; false-y (nullptr) if its id is already known. */
+  TxPtr submit_transaction(NodeContext& ctx, Transaction tx);
+
+  /** Confirmations of transaction `tx` on this node's best chain (0: not on it). */
+  std::uint64_t confirmations(TxId tx) const;
+  /** True once `tx` has at least `z` confirmations here. */
+  bool is_final(TxId tx, std::uint64_t z) const { return confirmations(tx) >= z; }
+
+  const BlockTree& tree() const { return tree_; }
+  const Mempool& mempool() const { return mempool_; }
+  const P2pNodeStats& stats() const { return stats_; }
+  const P2pNodeParams& params() const { return params_; }
+
+  /** This node made `block` (before announcing it). */
+  Signal<BlockPtr, double> block_made;
+  /** This node accepted `block` into its tree for the first time at `at_s` (its own included):
+   * the per-node receipt time that gives propagation delays. */
+  Signal<BlockPtr, double> block_accepted;
+  /** The best chain changed (extension or reorganisation). */
+  Signal<TipChange> tip_changed;
+  /** A delivered block failed validation: (block, reason). */
+  Signal<BlockPtr, std::string> block_rejected;
+
+ private:
+  void receive_inventory(NodeContext& ctx, const Message& msg, bool is_block);
+  void receive_request(NodeContext& ctx, const Message& msg, bool is_block);
+  void receive_tx(NodeContext& ctx, const Message& msg);
+  void receive_block(NodeContext& ctx, const Message& msg);
+  void accept_block(NodeContext& ctx, const BlockPtr& block, NodeId from);
+  void make_block(NodeContext& ctx, std::uint64_t slot);
+  void schedule_mining(NodeContext& ctx);
+  void schedule_slot(NodeContext& ctx, std::uint64_t slot);
+  void announce(NodeContext& ctx, MessageType type, std::uint64_t id, NodeId except);
+  void send_inventory(NodeContext& ctx, NodeId to, MessageType type, std::uint64_t id);
+  TxPtr find_tx(TxId id) const;
+
+  P2pNodeParams params_;
+  BlockTree tree_;
+  Mempool mempool_;
+  P2pNodeStats stats_;
+  std::set<BlockId> blocks_requested_;  // asked for, not yet delivered
+  std::set<TxId> txs_requested_;
+  std::uint64_t mining_generation_ = 0;  // bumped on every tip change; a timer carries the one it was drawn for
+  std::uint64_t blocks_made_seq_ = 0;
+};
+
+}  // namespace ebsim::p2p
