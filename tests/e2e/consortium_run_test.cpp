@@ -91,6 +91,35 @@ TEST(ConsortiumRun, RealAndModeledCryptoGiveTheSameMarketOutcome) {
   EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
 }
 
+TEST(ConsortiumRun, PbftAgreementCountsTwoNTimesNMinusOneMessagesPerRound) {
+  // PBFT among the n = 3 management nodes (models/consensus/pbft.hpp's counting convention:
+  // messages on the wire, none to oneself): pre-prepare n-1, prepare (n-1)^2 (each backup to
+  // every other node), commit n(n-1); sum 2n(n-1) = 12 per round without faults.
+  const auto dir = fresh_dir("consortium-pbft");
+  const std::string pbft = run_small(dir, "pbft", "--set consortium.agreement=pbft");
+  const std::string rotating = run_small(dir, "rotating");
+  const CliResult v = run_cli("verify '" + pbft + "'");
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+  EXPECT_EQ(outcome(pbft), outcome(rotating));
+
+  const std::uint64_t n = 3;
+  const std::uint64_t rounds = trace::read_table<trace::RoundRecord>(pbft).size();
+  ASSERT_EQ(rounds, 16u);  // 4 h of 15-minute intervals
+  std::uint64_t pre_prepare = 0, prepare = 0, commit = 0, view_change = 0;
+  for (const auto& m : trace::read_table<trace::MessageStatRecord>(pbft)) {
+    const std::string type = m.type;
+    if (type == "pbft_pre_prepare") pre_prepare = m.count;
+    if (type == "pbft_prepare") prepare = m.count;
+    if (type == "pbft_commit") commit = m.count;
+    if (type == "pbft_view_change") view_change = m.count;
+  }
+  EXPECT_EQ(pre_prepare, rounds * (n - 1));
+  EXPECT_EQ(prepare, rounds * (n - 1) * (n - 1));
+  EXPECT_EQ(commit, rounds * n * (n - 1));
+  EXPECT_EQ(pre_prepare + prepare + commit, rounds * 2 * n * (n - 1));
+  EXPECT_EQ(view_change, 0u);
+}
+
 TEST(ConsortiumRun, Sm3Sm2SuiteVerifies) {
   const auto dir = fresh_dir("consortium-sm2");
   const std::string trace = run_small(dir, "sm2", "--set consortium.crypto.suite=sm3-sm2");
