@@ -69,7 +69,7 @@ void copy_blob(std::uint8_t (&dst)[trace::kBlobLength], std::uint8_t& length, co
 class ConsortiumDesign final : public DesignRun {
  public:
   explicit ConsortiumDesign(const Scenario& sc)
-      : spec_(sc.consortium), suite_(sc.consortium.suite),
+      : spec_(sc.consortium), seed_(sc.seed), suite_(sc.consortium.suite),
         first_node_(static_cast<NodeId>(sc.participant_count())) {
     const std::uint64_t n = sc.participant_count();
     directory_ = std::make_shared<ledger::LedgerDirectory>();
@@ -78,6 +78,10 @@ class ConsortiumDesign final : public DesignRun {
     for (const ParticipantGroup& group : sc.groups) {
       directory_->participant_area.insert(directory_->participant_area.end(), group.count, group.management_node);
     }
+    // Every management node checks every co-signature of every block: identical checks of
+    // identical bytes. Each is still charged as CPU time on its node; the memo only spares the
+    // host from redoing the same OpenSSL work (about 3x less wall time on large runs).
+    suite_.remember_verifications(1u << 20);
     const std::size_t m = spec_.management_nodes.size();
     for (std::size_t i = 0; i < m; ++i) {
       signing_keys_.push_back(suite_.derive_signing_key(key_seed(suite_, "management-signing", sc.seed, i)));
@@ -105,7 +109,11 @@ class ConsortiumDesign final : public DesignRun {
     if (!participant_keys_.empty()) access.signing_key = participant_keys_[params.id];
     access.management_encryption_key = encryption_keys_[group.management_node].public_key;
     access.check_against_sync = spec_.sync != consensus::ChainSync::kNone;
-    access.query_delay_s = spec_.query_delay_s;
+    // Each participant's client polls at its own phase: a burst of N queries at one instant
+    // would cost SimGrid O(N) per message (SIMGRID-NOTES) and is not how clients behave. The
+    // phase has its own stream so the participant's bidding draws stay those of the other designs.
+    Rng phase(seed_, "consortium/query-phase", params.id);
+    access.query_delay_s = spec_.query_delay_s + phase.uniform(0.0, spec_.query_spread_s);
     access.query_retry_s = spec_.query_retry_s;
     access.sizes = spec_.sizes;
     params.consortium = std::move(access);
@@ -429,6 +437,7 @@ class ConsortiumDesign final : public DesignRun {
   }
 
   const ConsortiumSpec& spec_;
+  std::uint64_t seed_;
   ledger::CryptoSuite suite_;
   NodeId first_node_;
   std::shared_ptr<ledger::LedgerDirectory> directory_;

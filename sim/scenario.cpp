@@ -29,8 +29,8 @@ constexpr std::uint64_t kMaxParticipants = 10'000'000;
 constexpr std::array<std::string_view, 14> kTopKeys{
     "name", "description", "seed", "start",   "duration",   "currency",     "site",
     "market", "utility",   "network", "grid", "consortium", "faults", "participants"};
-constexpr std::array<std::string_view, 10> kConsortiumKeys{
-    "management_nodes", "mesh", "rotation", "agreement", "crypto", "chain_sync", "query_delay", "query_retry",
+constexpr std::array<std::string_view, 11> kConsortiumKeys{
+    "management_nodes", "mesh", "rotation", "agreement", "crypto", "chain_sync", "query_delay", "query_spread", "query_retry",
     "timeouts", "message_sizes"};
 constexpr std::array<std::string_view, 2> kManagementNodeKeys{"name", "network"};
 constexpr std::array<std::string_view, 2> kRotationKeys{"order", "period"};
@@ -336,6 +336,7 @@ ConsortiumSpec read_consortium(const Value& value) {
                                        : consensus::ChainSync::kNone;
   }
   if (auto delay = map.find("query_delay")) consortium.query_delay_s = read_duration(*delay, false);
+  if (auto spread = map.find("query_spread")) consortium.query_spread_s = read_duration(*spread, false);
   if (auto retry = map.find("query_retry")) consortium.query_retry_s = read_duration(*retry, true);
   if (auto timeouts = map.find("timeouts")) {
     const MapView t(*timeouts, kTimeoutKeys);

@@ -145,7 +145,8 @@ struct ConsortiumSpec {
   ledger::SuiteId suite = ledger::SuiteId::kSha256Ed25519;
   consensus::CryptoMode crypto_mode = consensus::CryptoMode::kReal;
   consensus::ChainSync sync = consensus::ChainSync::kHeaders;
-  double query_delay_s = 30.0;   // after gate closure, participants ask their node for the result
+  double query_delay_s = 30.0;   // after gate closure, participants ask their node for the result,
+  double query_spread_s = 60.0;  // each at its own phase in [delay, delay + spread) (no N-to-1 burst)
   double query_retry_s = 120.0;  // and ask again if no answer came within this time
   consensus::ConsortiumSizes sizes;
   consensus::ConsortiumTimeouts timeouts;

@@ -25,6 +25,7 @@
 
 #include <cstring>
 #include <map>
+#include <unordered_map>
 #include <stdexcept>
 #include <string>
 
@@ -155,6 +156,17 @@ struct CryptoSuite::Impl {
   BN_CTX* bn_ctx = nullptr;
   std::map<Bytes, PkeyPtr> sign_keys;    // private key -> key (signing)
   std::map<Bytes, PkeyPtr> verify_keys;  // public key -> key (verification)
+  // remember_verifications(): outcome by digest of (lengths, key, message, signature)
+  struct DigestHash {
+    std::size_t operator()(const Digest& d) const {
+      std::size_t h;
+      std::memcpy(&h, d.data(), sizeof h);  // a cryptographic digest: any 8 bytes are uniform
+      return h;
+    }
+  };
+  std::unordered_map<Digest, bool, DigestHash> memo;
+  std::size_t memo_capacity = 0;
+  std::uint64_t verifications_done = 0, verifications_remembered = 0;
 
   explicit Impl(SuiteId suite) : id(suite) {
     hash_ctx = EVP_MD_CTX_new();
@@ -550,8 +562,32 @@ Bytes CryptoSuite::sign(const KeyPair& key, std::span<const std::uint8_t> messag
 
 bool CryptoSuite::verify(std::span<const std::uint8_t> public_key, std::span<const std::uint8_t> message,
                          std::span<const std::uint8_t> signature) const {
-  return impl_->verify(public_key, message, signature);
+  Impl& m = *impl_;
+  if (m.memo_capacity == 0) {
+    ++m.verifications_done;
+    return m.verify(public_key, message, signature);
+  }
+  // Lengths first, so that no two different triples concatenate to the same bytes.
+  const std::uint64_t lengths[3] = {public_key.size(), message.size(), signature.size()};
+  const auto* length_bytes = reinterpret_cast<const std::uint8_t*>(lengths);
+  const Digest key = hash_parts(*this, {std::span(length_bytes, sizeof lengths), public_key, message, signature});
+  if (const auto it = m.memo.find(key); it != m.memo.end()) {
+    ++m.verifications_remembered;
+    return it->second;
+  }
+  ++m.verifications_done;
+  const bool ok = m.verify(public_key, message, signature);
+  if (m.memo.size() >= m.memo_capacity) m.memo.clear();
+  m.memo.emplace(key, ok);
+  return ok;
 }
+
+void CryptoSuite::remember_verifications(std::size_t capacity) {
+  impl_->memo_capacity = capacity;
+  impl_->memo.clear();
+}
+std::uint64_t CryptoSuite::verifications_done() const { return impl_->verifications_done; }
+std::uint64_t CryptoSuite::verifications_remembered() const { return impl_->verifications_remembered; }
 
 KeyPair CryptoSuite::derive_encryption_key(const Digest& seed) const {
   switch (id_) {

@@ -59,6 +59,16 @@ class CryptoSuite {
    * signatures are simply invalid (false), never an exception. */
   bool verify(std::span<const std::uint8_t> public_key, std::span<const std::uint8_t> message,
               std::span<const std::uint8_t> signature) const;
+  /** Remember the outcome of up to `capacity` verifications, keyed by the suite's hash of
+   * (public key, message, signature), so that the same signature checked again (in a run, every
+   * management node checks every co-signature of every block) is answered without redoing the
+   * work; the answer is the same by construction, and callers still charge the simulated CPU
+   * time of each check. Any changed byte is a different key, hence a real check. When full, the
+   * memo starts afresh. Off (0) by default; `ebsim verify` never uses it. */
+  void remember_verifications(std::size_t capacity);
+  /** Verifications really done / answered from the memo, since construction. */
+  std::uint64_t verifications_done() const;
+  std::uint64_t verifications_remembered() const;
 
   /** An encryption key pair derived deterministically from `seed` (X25519 or SM2). */
   KeyPair derive_encryption_key(const Digest& seed) const;

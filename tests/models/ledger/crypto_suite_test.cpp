@@ -188,6 +188,46 @@ TEST_P(CryptoSuiteTest, SignaturesVerifyWithOpenSslAndFailAfterAnySingleByteFlip
   EXPECT_TRUE(suite.verify(key.public_key, msg, sig));
 }
 
+TEST_P(CryptoSuiteTest, RememberedVerificationsGiveTheSameAnswersAndFlippedBytesAreRealChecks) {
+  CryptoSuite suite(GetParam());
+  suite.remember_verifications(1000);
+  const KeyPair key = suite.derive_signing_key(seed(4));
+  const KeyPair other = suite.derive_signing_key(seed(5));
+  const Bytes msg = text("trade 12: 1.5 kWh at 0.12/kWh");
+  const Bytes sig = suite.sign(key, msg);
+  // Twice each: the second answer comes from the memo and must equal OpenSSL's own.
+  for (int round = 0; round < 2; ++round) {
+    EXPECT_TRUE(suite.verify(key.public_key, msg, sig));
+    EXPECT_FALSE(suite.verify(other.public_key, msg, sig));
+  }
+  EXPECT_EQ(suite.verifications_done(), 2u);
+  EXPECT_EQ(suite.verifications_remembered(), 2u);
+  // Every single-byte change of key, message or signature is a different entry: a real check.
+  std::uint64_t changed = 0;
+  for (const Bytes* field : {&key.public_key, &msg, &sig}) {
+    for (std::size_t i = 0; i < field->size(); ++i) {
+      Bytes p = key.public_key, m = msg, s = sig;
+      Bytes& target = field == &key.public_key ? p : field == &msg ? m : s;
+      target[i] ^= 0x01;
+      EXPECT_EQ(suite.verify(p, m, s), openssl_verify(GetParam(), p, m, s));
+      EXPECT_FALSE(suite.verify(p, m, s));
+      ++changed;
+    }
+  }
+  EXPECT_EQ(suite.verifications_done(), 2u + changed);
+  EXPECT_EQ(suite.verifications_remembered(), 2u + changed);
+  // Moving a byte from the message to the signature keeps the concatenation but not the key.
+  Bytes shorter(msg.begin(), msg.end() - 1);
+  Bytes longer_sig = sig;
+  longer_sig.insert(longer_sig.begin(), msg.back());
+  EXPECT_FALSE(suite.verify(key.public_key, shorter, longer_sig));
+  // When full, the memo starts afresh and still answers correctly.
+  suite.remember_verifications(1);
+  EXPECT_TRUE(suite.verify(key.public_key, msg, sig));
+  EXPECT_FALSE(suite.verify(other.public_key, msg, sig));
+  EXPECT_TRUE(suite.verify(key.public_key, msg, sig));
+}
+
 TEST_P(CryptoSuiteTest, MalformedInputsAreInvalidNotExceptions) {
   CryptoSuite suite(GetParam());
   const KeyPair key = suite.derive_signing_key(seed(4));
