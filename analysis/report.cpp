@@ -171,18 +171,25 @@ void read_security_checks(const std::string& path, RunSummary& s) {
 void read_chain(const TraceReader& trace, const std::string& path, ConsortiumSummary& c) {
   std::map<std::uint64_t, double> appended_s;  // height -> first_appended_s
   double first_s = kNaN, last_s = kNaN;
+  double bytes_total = 0.0, first_block_bytes = 0.0;
   trace::for_each_row<trace::BlockRecord>(
       path,
       [&](const trace::BlockRecord& row) {
         ++c.blocks;
         c.transactions_per_block_max = std::max<std::uint64_t>(c.transactions_per_block_max, row.transaction_count);
         appended_s[row.height] = row.first_appended_s;
+        if (!(row.first_appended_s >= first_s)) first_block_bytes = row.bytes;  // the earliest block
         first_s = std::fmin(first_s, row.first_appended_s);  // fmin/fmax ignore the NaN start value
         last_s = std::fmax(last_s, row.first_appended_s);
+        bytes_total += row.bytes;
+        c.block_bytes_max = std::max(c.block_bytes_max, row.bytes);
       },
-      {"height", "transaction_count", "first_appended_s"});
+      {"height", "transaction_count", "first_appended_s", "bytes"});
   const double span_h = (last_s - first_s) / 3600.0;
-  c.chain_growth_blocks_per_h = c.blocks >= 2 && span_h > 0 ? static_cast<double>(c.blocks - 1) / span_h : kNaN;
+  const bool has_span = c.blocks >= 2 && span_h > 0;
+  c.chain_growth_blocks_per_h = has_span ? static_cast<double>(c.blocks - 1) / span_h : kNaN;
+  c.chain_growth_bytes_per_h = has_span ? (bytes_total - first_block_bytes) / span_h : kNaN;
+  c.block_bytes_mean = c.blocks > 0 ? bytes_total / static_cast<double>(c.blocks) : kNaN;
 
   std::vector<double> latencies_s;
   trace::for_each_row<trace::BlockTransactionRecord>(
@@ -341,7 +348,10 @@ void print_consortium(TablePrinter& table, const ConsortiumSummary& c) {
   table.number("transactions", std::to_string(c.transactions));
   table.number("transactions/block mean", fixed(c.transactions_per_block_mean, 2));
   table.number("transactions/block max", std::to_string(c.transactions_per_block_max));
+  table.number("block size mean", fixed(c.block_bytes_mean, 0), "B");
+  table.number("block size max", fixed(c.block_bytes_max, 0), "B");
   table.number("chain growth", fixed(c.chain_growth_blocks_per_h, 2), "blocks/h");
+  table.number("chain growth", fixed(c.chain_growth_bytes_per_h / 1e3, 1), "kB/h");
 
   table.section("Bid -> final block (per trade: later order sent -> block appended)");
   table.number("p50", fixed(c.final_latency_p50_s, 4), "s");

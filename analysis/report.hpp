@@ -38,6 +38,8 @@ struct ConsortiumSummary {
   double transactions_per_block_mean = 0.0;
   std::uint64_t transactions_per_block_max = 0;
   double chain_growth_blocks_per_h = 0.0;  // (blocks - 1) / span of first_appended_s
+  double block_bytes_mean = 0.0, block_bytes_max = 0.0;  // /blocks.bytes
+  double chain_growth_bytes_per_h = 0.0;   // bytes of the blocks after the first / the same span
   // per trade: block first_appended_s - max(buy_submitted_s, sell_submitted_s); seconds
   double final_latency_p50_s = 0.0, final_latency_p90_s = 0.0, final_latency_p99_s = 0.0,
          final_latency_max_s = 0.0;

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "models/consensus/consortium_rounds.hpp"
 #include "models/consensus/management_node.hpp"
 #include "models/core/civil_time.hpp"
 #include "models/core/invariant.hpp"
@@ -380,6 +381,7 @@ class ConsortiumDesign final : public DesignRun {
       copy_blob(row.primary_signature, row.primary_signature_length, b.primary_signature);
       const auto times = appended.find(h.height);
       if (times != appended.end()) std::tie(row.first_appended_s, row.last_appended_s) = times->second;
+      row.bytes = consensus::block_wire_bytes(b, spec_.sizes);
       writer.add(row);
       for (const ledger::NodeSignature& s : b.confirmations) {
         trace::BlockSignatureRecord sig{};

@@ -181,6 +181,14 @@ ledger::TradeTx make_trade_tx(IntervalIndex k, const market::Trade& trade,
   return tx;
 }
 
+double block_wire_bytes(const ledger::Block& b, const ConsortiumSizes& sizes) {
+  double size = sizes.header_bytes + sizes.signature_bytes * (1.0 + static_cast<double>(b.confirmations.size()));
+  for (const ledger::BlockTransaction& tx : b.transactions)
+    size += sizes.proposal_per_trade_bytes +
+            sizes.signature_bytes * (2.0 + static_cast<double>(tx.management_signatures.size()));
+  return size;
+}
+
 market::Trade to_trade(const ledger::TradeTx& tx) {
   market::Trade t;
   t.buy_order = tx.buy_order.id;

@@ -56,6 +56,11 @@ ledger::TradeTx make_trade_tx(IntervalIndex k, const market::Trade& trade,
                               const std::unordered_map<OrderId, const BundledOrder*>& orders,
                               const market::MarketTiming& timing);
 
+/** A block's size on the wire (block and sync messages, catch-up, the trace's /blocks.bytes):
+ * header + one signature per confirmation and the primary's + per trade its record and its
+ * party and co-signatures. */
+double block_wire_bytes(const ledger::Block& block, const ConsortiumSizes& sizes);
+
 /** The market trade a TradeTx records. */
 market::Trade to_trade(const ledger::TradeTx& tx);
 

@@ -146,12 +146,7 @@ struct ManagementNode::State {
   std::string label(IntervalIndex k) const {
     return p.interval_label ? p.interval_label(k) : "interval " + std::to_string(k);
   }
-  double block_size(const ledger::Block& b) const {
-    double size = p.sizes.header_bytes + p.sizes.signature_bytes * (1.0 + b.confirmations.size());
-    for (const ledger::BlockTransaction& tx : b.transactions)
-      size += p.sizes.proposal_per_trade_bytes + p.sizes.signature_bytes * (2.0 + tx.management_signatures.size());
-    return size;
-  }
+  double block_size(const ledger::Block& b) const { return block_wire_bytes(b, p.sizes); }
   void send(NodeContext& ctx, NodeId to, MessageType type, double size, std::shared_ptr<const MessageBody> body) {
     ctx.send(to, Message{type, kNoNode, kNoNode, size, 0.0, std::move(body)});
   }

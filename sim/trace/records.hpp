@@ -183,6 +183,7 @@ struct BlockRecord {
   std::uint8_t primary_signature[kBlobLength] = {};
   double first_appended_s = 0.0;    // when the first management node appended it
   double last_appended_s = 0.0;     // when the last one did (catch-up included)
+  double bytes = 0.0;               // its size on the wire (consensus::block_wire_bytes)
 };
 
 /** /block_transactions: every transaction of every block, in block order. */

@@ -153,7 +153,7 @@ TableSpec block_table() {
            EBSIM_COLUMN(R, previous_hash, kDigest, ""), EBSIM_COLUMN(R, merkle_root, kDigest, ""),
            EBSIM_COLUMN(R, block_hash, kDigest, ""), EBSIM_COLUMN(R, primary_signature_length, kU8, "B"),
            EBSIM_COLUMN(R, primary_signature, kBlob, ""), EBSIM_COLUMN(R, first_appended_s, kF64, "s"),
-           EBSIM_COLUMN(R, last_appended_s, kF64, "s")}};
+           EBSIM_COLUMN(R, last_appended_s, kF64, "s"), EBSIM_COLUMN(R, bytes, kF64, "B")}};
 }
 
 TableSpec block_transaction_table() {

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <string>
 #include <tuple>
@@ -67,6 +68,15 @@ TEST(ConsortiumRun, ChainVerifiesAndHoldsEveryTrade) {
   for (const auto& t : trace::read_table<trace::TradeRecord>(trace)) traded.insert({t.buy_order, t.sell_order, t.quantity_kwh});
   EXPECT_FALSE(traded.empty()) << "midday with PV sellers: the market should trade";
   EXPECT_EQ(chained, traded);
+
+  // Block sizes on the wire, from the default message_sizes (scenarios/README.md): header 160 B,
+  // signature 64 B, trade record 110 B; the primary's signature, and per trade the buyer's, the
+  // seller's and one per co-signing node.
+  std::map<std::uint64_t, double> expected_bytes;
+  for (const auto& b : blocks) expected_bytes[b.height] = 160.0 + 64.0;
+  for (const auto& t : trace::read_table<trace::BlockTransactionRecord>(trace)) expected_bytes[t.height] += 110.0 + 2 * 64.0;
+  for (const auto& s : trace::read_table<trace::BlockSignatureRecord>(trace)) expected_bytes[s.height] += 64.0;
+  for (const auto& b : blocks) EXPECT_DOUBLE_EQ(b.bytes, expected_bytes[b.height]) << "height " << b.height;
 }
 
 TEST(ConsortiumRun, SameMarketOutcomeAsTheCentralizedDesign) {
@@ -218,8 +228,8 @@ TEST(ConsortiumRun, VerifyCatchesAFlippedByteInEveryLedgerField) {
     std::set<std::string> skip;  // columns that are not ledger content
   };
   const std::vector<Target> targets = {
-      {"/blocks", first_trading_block, {"first_appended_s", "last_appended_s"}},
-      {"/blocks", blocks.size() - 1, {"first_appended_s", "last_appended_s"}},
+      {"/blocks", first_trading_block, {"first_appended_s", "last_appended_s", "bytes"}},
+      {"/blocks", blocks.size() - 1, {"first_appended_s", "last_appended_s", "bytes"}},
       {"/block_transactions", 0, {}},
       {"/block_signatures", 0, {}},
       {"/ledger_keys", first_trading_key, {}},

@@ -505,7 +505,7 @@ TEST_F(TraceWriterTest, StoredLayoutIsTheDocumentedOne) {
   EXPECT_EQ(stored_layout(trace, "/blocks"),
             "height:u64 interval:u32 primary:u32 timestamp_s:f64 transaction_count:u32 previous_hash:u8[32] "
             "merkle_root:u8[32] block_hash:u8[32] primary_signature_length:u8 primary_signature:u8[80] "
-            "first_appended_s:f64 last_appended_s:f64 | 221 B");
+            "first_appended_s:f64 last_appended_s:f64 bytes:f64 | 229 B");
   EXPECT_EQ(stored_layout(trace, "/block_transactions"),
             "height:u64 index:u32 interval:u32 delivery_start_s:f64 quantity_kwh:f64 price_per_kwh:f64 "
             "seller_price_per_kwh:f64 buyer:u32 seller:u32 product:u8 buy_order:u64 buy_participant:u32 "
