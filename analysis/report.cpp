@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <initializer_list>
@@ -286,6 +287,66 @@ void read_consortium(const TraceReader& trace, const std::string& path, Consorti
 }
 
 // ---------------------------------------------------------------------------
+// Peer-to-peer chain
+
+/** Median of `values` (NaN if empty); reorders them. */
+double median(std::vector<double>& values) {
+  if (values.empty()) return kNaN;
+  return percentile(values, 50);
+}
+
+void read_p2p(const std::string& path, P2pSummary& p) {
+  trace::for_each_row<trace::P2pChainRecord>(path, [&](const trace::P2pChainRecord& row) {
+    p.consensus = row.consensus == 1 ? "pos" : "pow";
+    p.contract = row.contract == 1 ? "continuous" : "call";
+    p.block_interval_s = row.block_interval_s;
+    p.confirmations = row.confirmations;
+    p.nodes = row.nodes;
+    p.miners = row.miners;
+    p.peers = row.peers;
+    p.blocks = row.blocks;
+    p.stale_blocks = row.stale_blocks;
+    p.height = row.height;
+    p.stale_rate = row.stale_rate;
+    p.propagation_mean_s = row.propagation_mean_s;
+    p.stale_rate_model = row.stale_rate_model;
+    p.hashes = row.hashes;
+    p.energy_j = row.energy_j;
+    p.fees = row.fees;
+    p.transactions = row.transactions;
+    p.results_reverted = row.results_reverted;
+    p.reorgs = row.reorgs;
+    p.max_reorg_depth = row.max_reorg_depth;
+  });
+  std::vector<double> p50, p90;
+  double max_s = kNaN, first_s = kNaN, last_s = kNaN;
+  trace::for_each_row<trace::P2pBlockRecord>(path, [&](const trace::P2pBlockRecord& row) {
+    if (!std::isnan(row.propagation_p50_s)) p50.push_back(row.propagation_p50_s);
+    if (!std::isnan(row.propagation_p90_s)) p90.push_back(row.propagation_p90_s);
+    max_s = std::fmax(max_s, row.propagation_max_s);
+    if (row.stale == 0) {
+      first_s = std::fmin(first_s, row.found_s);
+      last_s = std::fmax(last_s, row.found_s);
+    }
+  });
+  p.propagation_p50_s = median(p50);
+  p.propagation_p90_s = median(p90);
+  p.propagation_max_s = max_s;
+  p.throughput_tx_per_s = last_s > first_s ? static_cast<double>(p.transactions) / (last_s - first_s) : kNaN;
+  std::vector<double> latencies_s;
+  trace::for_each_row<trace::P2pConfirmationRecord>(path, [&](const trace::P2pConfirmationRecord& row) {
+    if (row.in_time != 0) ++p.orders_in_time;
+    else ++p.orders_late;
+    if (row.final_s >= 0) latencies_s.push_back(row.latency_s);
+  });
+  describe(latencies_s, &p.confirmation_p50_s, &p.confirmation_p90_s, nullptr, &p.confirmation_max_s);
+  trace::for_each_row<trace::P2pDoubleSpendRecord>(path, [&](const trace::P2pDoubleSpendRecord& row) {
+    p.double_spend.push_back(
+        {row.q, row.z, row.trials, row.successes, row.measured, row.low_99, row.high_99, row.exact, row.nakamoto});
+  });
+}
+
+// ---------------------------------------------------------------------------
 // Printing
 
 constexpr int kLabelWidth = 26;
@@ -388,6 +449,52 @@ void print_consortium(TablePrinter& table, const ConsortiumSummary& c) {
   }
 }
 
+void print_p2p(std::ostream& out, TablePrinter& table, const P2pSummary& p, const std::string& currency) {
+  table.section("Peer-to-peer chain");
+  table.text("consensus", p.consensus);
+  table.text("contract", p.contract);
+  table.number("block interval", fixed(p.block_interval_s, 2), "s");
+  table.number("confirmations", std::to_string(p.confirmations));
+  table.number("nodes", std::to_string(p.nodes), "(" + std::to_string(p.miners) + " miners, k = " + std::to_string(p.peers) + ")");
+  table.number("blocks made", std::to_string(p.blocks));
+  table.number("final chain height", std::to_string(p.height));
+  table.number("stale blocks", std::to_string(p.stale_blocks));
+  table.number("stale rate", fixed(p.stale_rate, 4));
+  table.number("1 - exp(-tau/T)", fixed(p.stale_rate_model, 4), "(tau = mean propagation to the other miners)");
+  table.number("tau", fixed(p.propagation_mean_s, 4), "s");
+  table.number("reorganisations", std::to_string(p.reorgs), "(all nodes; deepest " + std::to_string(p.max_reorg_depth) + ")");
+  table.number("results reverted", std::to_string(p.results_reverted), "(node, interval)");
+
+  table.section("Block propagation (per block, to the other nodes)");
+  table.number("p50 (median block)", fixed(p.propagation_p50_s, 4), "s");
+  table.number("p90 (median block)", fixed(p.propagation_p90_s, 4), "s");
+  table.number("max", fixed(p.propagation_max_s, 4), "s");
+
+  table.section("Confirmation (order sent -> interval final at its node)");
+  table.number("orders included in time", std::to_string(p.orders_in_time));
+  table.number("orders late", std::to_string(p.orders_late));
+  table.number("p50", fixed(p.confirmation_p50_s, 4), "s");
+  table.number("p90", fixed(p.confirmation_p90_s, 4), "s");
+  table.number("max", fixed(p.confirmation_max_s, 4), "s");
+  table.number("transactions (final chain)", std::to_string(p.transactions));
+  table.number("throughput", fixed(p.throughput_tx_per_s, 4), "tx/s");
+  table.number("fees to miners", fixed(p.fees, 4), currency);
+  table.number("hashes", scientific(p.hashes));
+  table.number("consensus energy", fixed(p.energy_j / 3.6e6, 3), "kWh");
+
+  if (!p.double_spend.empty()) {
+    table.section("Double spend (attacker share q, z confirmations)");
+    out << "     q   z     trials     measured  [99 % interval]           exact (Rosenfeld)  Nakamoto   exact in CI\n";
+    for (const DoubleSpendRow& d : p.double_spend) {
+      char line[200];
+      std::snprintf(line, sizeof line, "  %4.2f %3u %10llu   %.6f  [%.6f, %.6f]   %.6f           %.6f   %s\n", d.q, d.z,
+                    static_cast<unsigned long long>(d.trials), d.measured, d.low_99, d.high_99, d.exact, d.nakamoto,
+                    d.exact >= d.low_99 && d.exact <= d.high_99 ? "yes" : "no");
+      out << line;
+    }
+  }
+}
+
 }  // namespace
 
 RunSummary summarize_trace(const std::string& path) {
@@ -403,6 +510,7 @@ RunSummary summarize_trace(const std::string& path) {
   read_messages(path, summary);
   read_security_checks(path, summary);
   if (summary.market_design == "consortium") read_consortium(trace, path, summary.consortium);
+  if (summary.market_design == "p2p") read_p2p(path, summary.p2p);
   return summary;
 }
 
@@ -466,6 +574,7 @@ void print_summary(std::ostream& out, const RunSummary& s, double wall_time_s) {
   table.number("max", fixed(s.latency_max_s, 4), "s");
 
   if (s.market_design == "consortium") print_consortium(table, s.consortium);
+  if (s.market_design == "p2p") print_p2p(out, table, s.p2p, currency);
 
   table.section("Invariants (largest per-interval |imbalance|)");
   table.number("energy", scientific(s.max_energy_imbalance_kwh), "kWh");

@@ -59,6 +59,34 @@ struct ConsortiumSummary {
   std::vector<LinkSummary> links;  // in order of first appearance in /link_messages
 };
 
+/** One (q, z) of the double-spend experiment (/p2p_double_spend). */
+struct DoubleSpendRow {
+  double q = 0.0;
+  std::uint32_t z = 0;
+  std::uint64_t trials = 0, successes = 0;
+  double measured = 0.0, low_99 = 0.0, high_99 = 0.0, exact = 0.0, nakamoto = 0.0;
+};
+
+/** The peer-to-peer chain's figures (/p2p_chain, /p2p_blocks, /p2p_confirmations,
+ * /p2p_double_spend). Filled only for market_design "p2p"; NaN where there is nothing to measure. */
+struct P2pSummary {
+  std::string consensus, contract;  // "pow" / "pos", "call" / "continuous"
+  double block_interval_s = 0.0;
+  std::uint32_t confirmations = 0, nodes = 0, miners = 0, peers = 0;
+  std::uint64_t blocks = 0, stale_blocks = 0, height = 0;
+  double stale_rate = 0.0, propagation_mean_s = 0.0, stale_rate_model = 0.0;
+  // per block, over the nodes other than its maker (/p2p_blocks): median of the blocks' p50 / p90, max of max
+  double propagation_p50_s = 0.0, propagation_p90_s = 0.0, propagation_max_s = 0.0;
+  // per order: final_s - submitted_s, over orders whose interval became final at their node
+  double confirmation_p50_s = 0.0, confirmation_p90_s = 0.0, confirmation_max_s = 0.0;
+  std::uint64_t orders_in_time = 0, orders_late = 0;  // included before gate closure, or not
+  std::uint64_t transactions = 0;                     // on the final chain
+  double throughput_tx_per_s = 0.0;                   // transactions / span of the final chain's found_s
+  double fees = 0.0, hashes = 0.0, energy_j = 0.0;
+  std::uint64_t results_reverted = 0, reorgs = 0, max_reorg_depth = 0;
+  std::vector<DoubleSpendRow> double_spend;
+};
+
 struct RunSummary {
   // metadata
   std::string scenario_name, market_design, clearing_rule, network_model, currency, ebsim_version, start_iso;
@@ -91,6 +119,8 @@ struct RunSummary {
   double max_energy_imbalance_kwh = 0.0, max_money_imbalance = 0.0;
   // consortium chain (market_design == "consortium" only)
   ConsortiumSummary consortium;
+  // peer-to-peer chain (market_design == "p2p" only)
+  P2pSummary p2p;
 };
 
 /** Read a trace and compute its summary. Throws ebsim::sim::InputError (naming the file and

@@ -121,6 +121,7 @@ std::unique_ptr<DesignRun> make_market_design(const Scenario& scenario) {
   switch (scenario.market.design) {
     case MarketDesign::kCentralized: return make_centralized_design(scenario);
     case MarketDesign::kConsortium: return make_consortium_design(scenario);
+    case MarketDesign::kP2p: return make_p2p_design(scenario);
   }
   throw std::logic_error("unknown market design");
 }

@@ -51,6 +51,7 @@ class DesignRun {
 std::unique_ptr<DesignRun> make_market_design(const Scenario& scenario);
 std::unique_ptr<DesignRun> make_centralized_design(const Scenario& scenario);
 std::unique_ptr<DesignRun> make_consortium_design(const Scenario& scenario);
+std::unique_ptr<DesignRun> make_p2p_design(const Scenario& scenario);
 
 /** Trace rows of one settled interval (trades, settlement lines, security iterations, totals);
  * `objecting_node` fills SecurityCheckRecord::node for every iteration given. */

@@ -94,12 +94,40 @@ Platform build_consortium(const Scenario& scenario) {
   return platform;
 }
 
+Platform build_p2p(const Scenario& scenario) {
+  Platform platform;
+  platform.network_model = scenario.network.model;
+  auto* zone = sg4::create_star_zone("p2p");
+  platform.control = zone->create_host("ebsim-runtime", kServerFlops)->seal();  // never routed
+  platform.participants.reserve(scenario.participant_count());
+  std::size_t index = 0;
+  for (const ParticipantGroup& group : scenario.groups) {
+    for (std::uint32_t member = 0; member < group.count; ++member, ++index) {
+      const std::string name = "p" + std::to_string(index);
+      sg4::Host* host = zone->create_host(name, kParticipantFlops)->seal();
+      sg4::Link* access = make_link(zone, name + "-access", group.access);
+      zone->add_route(host->get_netpoint(), nullptr, nullptr, nullptr, {sg4::LinkInRoute(access)}, true);
+      platform.participants.push_back(host);
+    }
+  }
+  for (std::size_t m = 0; m < scenario.p2p.miner_shares.size(); ++m) {
+    const std::string name = "miner" + std::to_string(m);
+    sg4::Host* host = zone->create_host(name, kServerFlops)->seal();
+    sg4::Link* access = make_link(zone, name + "-access", scenario.p2p.miner_access);
+    zone->add_route(host->get_netpoint(), nullptr, nullptr, nullptr, {sg4::LinkInRoute(access)}, true);
+    platform.miners.push_back(host);
+  }
+  zone->seal();
+  return platform;
+}
+
 }  // namespace
 
 Platform build_platform(const Scenario& scenario) {
   switch (scenario.market.design) {
     case MarketDesign::kCentralized: return build_centralized(scenario);
     case MarketDesign::kConsortium: return build_consortium(scenario);
+    case MarketDesign::kP2p: return build_p2p(scenario);
   }
   throw std::logic_error("unknown market design");
 }

@@ -12,6 +12,11 @@
  * full zone in which every pair of management nodes has its own mesh link (SPEC §4: fully
  * meshed trading centres). A participant reaches its node over its access link and the node's
  * access link; traffic between areas crosses the two gateways' mesh link.
+ *
+ * Peer-to-peer design: a star. Every participant host (where its full node runs, next to its
+ * own agent) and every miner host has its own access link; a message between two peers crosses
+ * the sender's and the receiver's access links, so the overlay's latency and bandwidth are
+ * those of the hosts' links, shared max-min fairly by the gossip flows.
  */
 #include <string>
 #include <vector>
@@ -27,6 +32,7 @@ struct Platform {
   simgrid::s4u::Host* exchange = nullptr;        // centralized design
   std::vector<simgrid::s4u::Host*> management_nodes;  // consortium design, scenario order
   std::vector<simgrid::s4u::Host*> participants;  // index = participant id
+  std::vector<simgrid::s4u::Host*> miners;        // p2p design: extra miner nodes, scenario order
   std::string network_model;
 };
 

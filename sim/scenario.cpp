@@ -26,9 +26,14 @@ using scenario_yaml::Value;
 
 constexpr std::uint64_t kMaxParticipants = 10'000'000;
 
-constexpr std::array<std::string_view, 14> kTopKeys{
+constexpr std::array<std::string_view, 15> kTopKeys{
     "name", "description", "seed", "start",   "duration",   "currency",     "site",
-    "market", "utility",   "network", "grid", "consortium", "faults", "participants"};
+    "market", "utility",   "network", "grid", "consortium", "p2p", "faults", "participants"};
+constexpr std::array<std::string_view, 13> kP2pKeys{
+    "consensus", "block_interval", "peers", "miners", "fee", "transaction_size", "max_block_size", "contract",
+    "confirmations", "hash_rate_hps", "joules_per_hash", "tail_blocks", "double_spend"};
+constexpr std::array<std::string_view, 3> kP2pMinerKeys{"count", "shares", "network"};
+constexpr std::array<std::string_view, 3> kP2pDoubleSpendKeys{"q", "z", "trials"};
 constexpr std::array<std::string_view, 11> kConsortiumKeys{
     "management_nodes", "mesh", "rotation", "agreement", "crypto", "chain_sync", "query_delay", "query_spread", "query_retry",
     "timeouts", "message_sizes"};
@@ -147,8 +152,10 @@ MarketSpec read_market(const Value& value) {
   MarketSpec market;
   const MapView map(value, kMarketKeys);
   if (auto design = map.find("design")) {
-    market.design = design->choice({"centralized", "consortium"}) == "consortium" ? MarketDesign::kConsortium
-                                                                                   : MarketDesign::kCentralized;
+    const std::string d = design->choice({"centralized", "consortium", "p2p"});
+    market.design = d == "consortium" ? MarketDesign::kConsortium
+                    : d == "p2p"      ? MarketDesign::kP2p
+                                      : MarketDesign::kCentralized;
   }
   if (auto clearing = map.find("clearing")) {
     market.clearing_rule = clearing->choice(market::ClearingRuleRegistry::instance().names());
@@ -365,6 +372,105 @@ ConsortiumSpec read_consortium(const Value& value) {
     out.control_bytes = read_size(sizes, "control", out.control_bytes, false);
   }
   return consortium;
+}
+
+// ---- Peer-to-peer design -----------------------------------------------------------------------
+
+/** A positive plain number (p2p.hash_rate_hps, ...). */
+double positive_number(const Value& value) {
+  const double x = value.number("a number > 0");
+  value.require(x > 0, "a number > 0");
+  return x;
+}
+
+std::uint32_t bounded_integer(const Value& value, std::int64_t low, std::int64_t high) {
+  const std::string expected = "an integer in [" + std::to_string(low) + ", " + std::to_string(high) + "]";
+  const std::int64_t x = value.integer(expected);
+  value.require(x >= low && x <= high, expected);
+  return static_cast<std::uint32_t>(x);
+}
+
+P2pSpec read_p2p(const Value& value) {
+  P2pSpec p2p;
+  const MapView map(value, kP2pKeys);
+  if (auto consensus = map.find("consensus")) {
+    p2p.consensus = consensus->choice({"pow", "pos"}) == "pos" ? P2pConsensus::kPos : P2pConsensus::kPow;
+  }
+  if (auto interval = map.find("block_interval")) p2p.block_interval_s = read_duration(*interval, true);
+  if (auto peers = map.find("peers")) p2p.peers = bounded_integer(*peers, 1, 1000);
+  if (auto miners = map.find("miners")) {
+    const MapView m(*miners, kP2pMinerKeys);
+    const auto count = m.find("count");
+    const auto shares = m.find("shares");
+    if (!count && !shares) m.required("count", "a number of miners in [1, 10000] (or a shares list)");
+    std::uint32_t n = count ? bounded_integer(*count, 1, 10000) : 0;
+    if (shares) {
+      constexpr std::string_view kExpected = "a non-empty list of hash (or stake) shares > 0, one per miner";
+      if (!shares->node().IsSequence() || shares->node().size() == 0) shares->fail(kExpected);
+      const std::vector<YAML::Node> items = scenario_yaml::elements(shares->node());
+      if (count && items.size() != n) {
+        shares->fail("a list of " + std::to_string(n) + " shares (miners.count)", std::to_string(items.size()) + " shares");
+      }
+      std::vector<double> weights;
+      double total = 0.0;
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        const Value item(value.origin(), items[i], shares->key() + "[" + std::to_string(i) + "]");
+        weights.push_back(positive_number(item));
+        total += weights.back();
+      }
+      for (double& w : weights) w /= total;  // relative weights
+      p2p.miner_shares = std::move(weights);
+    } else {
+      p2p.miner_shares.assign(n, 1.0 / n);
+    }
+    if (auto network = m.find("network")) p2p.miner_access = read_link(*network, p2p.miner_access);
+  }
+  if (auto fee = map.find("fee")) {
+    p2p.fee = fee->number("an amount >= 0 in the scenario currency");
+    fee->require(p2p.fee >= 0, "an amount >= 0 in the scenario currency");
+  }
+  p2p.transaction_bytes = read_size(map, "transaction_size", p2p.transaction_bytes, false);
+  p2p.max_block_bytes = read_size(map, "max_block_size", p2p.max_block_bytes, false);
+  if (auto limit = map.find("max_block_size")) {
+    limit->require(p2p.max_block_bytes >= 80.0 + p2p.transaction_bytes,
+                   "a size that holds the 80-byte header and at least one transaction");
+  }
+  if (auto contract = map.find("contract")) {
+    p2p.contract = contract->choice({"call", "continuous"}) == "continuous" ? P2pContract::kContinuous : P2pContract::kCall;
+  }
+  if (auto z = map.find("confirmations")) p2p.confirmations = bounded_integer(*z, 1, 1000);
+  if (auto rate = map.find("hash_rate_hps")) p2p.hash_rate_hps = positive_number(*rate);
+  if (auto joules = map.find("joules_per_hash")) p2p.joules_per_hash = positive_number(*joules);
+  if (auto tail = map.find("tail_blocks")) p2p.tail_blocks = bounded_integer(*tail, 0, 1000);
+  if (auto ds = map.find("double_spend")) {
+    const MapView d(*ds, kP2pDoubleSpendKeys);
+    P2pDoubleSpendSpec& out = p2p.double_spend;
+    out.present = true;
+    const Value q = d.required("q", "a list of attacker hash shares in (0, 0.5)");
+    const Value z = d.required("z", "a list of confirmation counts in [0, 100]");
+    for (const auto& [list, expected] : {std::pair{&q, "a non-empty list of attacker hash shares in (0, 0.5)"},
+                                         std::pair{&z, "a non-empty list of confirmation counts in [0, 100]"}}) {
+      if (!list->node().IsSequence() || list->node().size() == 0) list->fail(expected);
+    }
+    const std::vector<YAML::Node> qs = scenario_yaml::elements(q.node());
+    for (std::size_t i = 0; i < qs.size(); ++i) {
+      const Value item(value.origin(), qs[i], q.key() + "[" + std::to_string(i) + "]");
+      const double x = item.number("an attacker hash share in (0, 0.5)");
+      item.require(x > 0 && x < 0.5, "an attacker hash share in (0, 0.5)");
+      out.attacker_shares.push_back(x);
+    }
+    const std::vector<YAML::Node> zs = scenario_yaml::elements(z.node());
+    for (std::size_t i = 0; i < zs.size(); ++i) {
+      const Value item(value.origin(), zs[i], z.key() + "[" + std::to_string(i) + "]");
+      out.confirmations.push_back(bounded_integer(item, 0, 100));
+    }
+    if (auto trials = d.find("trials")) {
+      const std::int64_t n = trials->integer("an integer in [1, 100000000]");
+      trials->require(n >= 1 && n <= 100'000'000, "an integer in [1, 100000000]");
+      out.trials = static_cast<std::uint64_t>(n);
+    }
+  }
+  return p2p;
 }
 
 /** What fault times are measured from: the scenario start, which is simulated time `offset_s`
@@ -701,6 +807,25 @@ Scenario read_scenario(const Value& root, const std::string& path) {
   } else if (consortium) {
     top.required("consortium", "a consortium section (management_nodes, ...) with market.design: consortium");
   }
+  const bool p2p = scenario.market.design == MarketDesign::kP2p;
+  if (auto section = top.find("p2p")) {
+    scenario.p2p = read_p2p(*section);
+    if (!p2p) {
+      scenario.notes.push_back(section->where_key() + ": p2p: not used with market.design: " +
+                               std::string(market_design_name(scenario.market.design)));
+    }
+  }
+  if (p2p && scenario.p2p.contract == P2pContract::kContinuous && scenario.market.clearing_rule != "cda") {
+    MapView(*top.find("p2p"), kP2pKeys)
+        .required("contract", "")
+        .fail("call: contract: continuous is a continuous double auction, so it needs market.clearing: cda",
+              "continuous with market.clearing: " + scenario.market.clearing_rule);
+  }
+  if (p2p && scenario.grid.security_check != market::SecurityCheck::kNone) {
+    MapView(*top.find("grid"), kGridKeys)
+        .required("security_check", "")
+        .fail("none: the p2p market contract runs no grid security check");
+  }
   if (scenario.grid.security_option == consensus::SecurityOption::kReopen && !consortium) {
     MapView(*top.find("grid"), kGridKeys)
         .required("security_check", "")
@@ -736,6 +861,7 @@ std::string_view market_design_name(MarketDesign design) {
   switch (design) {
     case MarketDesign::kCentralized: return "centralized";
     case MarketDesign::kConsortium: return "consortium";
+    case MarketDesign::kP2p: return "p2p";
   }
   return "unknown";
 }

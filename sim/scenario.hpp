@@ -77,9 +77,9 @@ struct ParticipantGroup {
   std::uint32_t management_node = 0;  // consortium: index of the management node that admits the members
 };
 
-enum class MarketDesign { kCentralized, kConsortium };
+enum class MarketDesign { kCentralized, kConsortium, kP2p };
 
-/** The scenario name of a design ("centralized", "consortium"). */
+/** The scenario name of a design ("centralized", "consortium", "p2p"). */
 std::string_view market_design_name(MarketDesign design);
 
 struct MarketSpec {
@@ -170,6 +170,41 @@ struct FaultsSpec {
   bool empty() const { return crashes.empty() && byzantine.empty() && misreports.empty() && links.empty(); }
 };
 
+/** How the public chain picks the next block's maker (p2p.consensus). */
+enum class P2pConsensus { kPow, kPos };
+/** How the market contract clears (p2p.contract). */
+enum class P2pContract {
+  kCall,        // one call market per delivery interval over its orders on the chain, with market.clearing
+  kContinuous,  // continuous double auction in order of inclusion
+};
+
+/** The double-spend experiment (p2p.double_spend): one Monte Carlo per (q, z). */
+struct P2pDoubleSpendSpec {
+  bool present = false;
+  std::vector<double> attacker_shares;     // q, each in (0, 0.5)
+  std::vector<std::uint32_t> confirmations;  // z, each in [0, 100]
+  std::uint64_t trials = 100000;           // races per (q, z)
+};
+
+/** The peer-to-peer public chain (top-level `p2p`, with market.design: p2p; SPEC §5). Every
+ * participant runs a full node on its own host; miners are extra nodes on their own hosts. */
+struct P2pSpec {
+  P2pConsensus consensus = P2pConsensus::kPow;
+  double block_interval_s = 15.0;        // PoW: target mean interval T; PoS: slot length
+  std::uint32_t peers = 8;               // k: outbound peers each node draws (random_overlay)
+  std::vector<double> miner_shares{0.25, 0.25, 0.25, 0.25};  // hash (PoW) or stake (PoS) shares, sum 1
+  LinkSpec miner_access{0.005, 12.5e6};  // each miner's access link
+  double fee = 0.0001;                   // fee per transaction, scenario currency, paid to the miner
+  double transaction_bytes = 250.0;      // an order's transaction size
+  double max_block_bytes = 1.0e6;        // block size limit, header included
+  P2pContract contract = P2pContract::kCall;
+  std::uint32_t confirmations = 6;       // z: a result is final when the interval's closing block has z
+  double hash_rate_hps = 1.0e15;         // PoW: network hash rate (hashes per second)
+  double joules_per_hash = 3.0e-11;      // PoW: mining hardware efficiency
+  std::uint32_t tail_blocks = 3;         // miners stop after the last interval is final plus this many blocks
+  P2pDoubleSpendSpec double_spend;
+};
+
 struct SiteSpec {
   double latitude_deg = 48.0;  // drives the synthetic PV day length and season
 };
@@ -191,6 +226,7 @@ struct Scenario {
   NetworkSpec network;
   GridSpec grid;
   ConsortiumSpec consortium;  // with market.design: consortium
+  P2pSpec p2p;                // with market.design: p2p
   FaultsSpec faults;
   std::vector<ParticipantGroup> groups;
   /** Sections that were read and checked but do not apply to the chosen design (printed by the CLI). */

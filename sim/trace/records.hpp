@@ -280,11 +280,84 @@ struct FailoverRecordRow {
   double detected_s = 0.0;
 };
 
+/** /p2p_blocks: every block made in a p2p run (stale ones included), in the order they were made.
+ * Propagation columns are over the nodes other than the block's maker that accepted it. */
+struct P2pBlockRecord {
+  std::uint64_t block = 0;
+  std::uint64_t parent = 0;
+  std::uint64_t height = 0;
+  std::uint32_t miner = 0;               // index in p2p.miners
+  double found_s = 0.0;
+  std::uint32_t transactions = 0;
+  double size_bytes = 0.0;
+  double fees = 0.0;                     // sum of its transactions' fees
+  std::uint8_t stale = 0;                // 1: not on the final best chain
+  std::uint32_t nodes_reached = 0;       // nodes that accepted it, its maker included
+  double propagation_mean_s = 0.0;       // mean over the other nodes of accepted - found
+  double propagation_miners_mean_s = 0.0;  // the same over the other miners (tau of the stale-rate formula)
+  double propagation_p50_s = 0.0;
+  double propagation_p90_s = 0.0;
+  double propagation_max_s = 0.0;
+};
+
+/** /p2p_confirmations: one row per order a participant sent in a p2p run. */
+struct P2pConfirmationRecord {
+  std::uint64_t order = 0;
+  std::uint32_t participant = 0;
+  std::uint32_t interval = 0;
+  double submitted_s = 0.0;
+  std::uint64_t block = 0;               // final-chain block that included it (0: none)
+  double included_s = -1.0;              // that block's found_s (-1: none)
+  std::uint8_t in_time = 0;              // 1: included before the interval's gate closure (the contract saw it)
+  double final_s = -1.0;                 // when the participant's node saw the interval final (-1: never)
+  double latency_s = -1.0;               // final_s - submitted_s
+  double fee = 0.0;
+};
+
+/** /p2p_double_spend: one row per (q, z) of the double-spend experiment. */
+struct P2pDoubleSpendRecord {
+  double q = 0.0;
+  std::uint32_t z = 0;
+  std::uint64_t trials = 0;
+  std::uint64_t successes = 0;
+  double measured = 0.0;
+  double low_99 = 0.0;                   // Wilson 99 % interval
+  double high_99 = 0.0;
+  double exact = 0.0;                    // Rosenfeld
+  double nakamoto = 0.0;
+  double mean_success_time_s = 0.0;
+};
+
+/** /p2p_chain: one row summarising a p2p run's chain. */
+struct P2pChainRecord {
+  std::uint8_t consensus = 0;            // 0 pow, 1 pos
+  std::uint8_t contract = 0;             // 0 call, 1 continuous
+  double block_interval_s = 0.0;
+  std::uint32_t confirmations = 0;
+  std::uint32_t nodes = 0;               // participants' nodes + miners
+  std::uint32_t miners = 0;
+  std::uint32_t peers = 0;               // k
+  std::uint64_t blocks = 0;              // made (genesis excluded)
+  std::uint64_t stale_blocks = 0;
+  std::uint64_t height = 0;              // of the final best chain
+  double stale_rate = 0.0;               // stale_blocks / blocks
+  double propagation_mean_s = 0.0;       // tau: mean of /p2p_blocks propagation_miners_mean_s
+  double stale_rate_model = 0.0;         // 1 - exp(-tau / T)
+  double hashes = 0.0;                   // PoW: hashes per block x blocks made
+  double energy_j = 0.0;                 // hashes x joules per hash
+  double fees = 0.0;                     // on the final chain
+  std::uint64_t transactions = 0;        // on the final chain
+  std::uint64_t results_reverted = 0;    // (node, interval) results given on a chain the final one replaced
+  std::uint64_t reorgs = 0;              // summed over nodes
+  std::uint64_t max_reorg_depth = 0;
+};
+
 /** Every table, in the file's creation order. */
 using AllRecords = std::tuple<GroupRecord, ParticipantRecord, OrderRecord, TradeRecord, IntervalRecord,
                               SettlementRecord, MessageStatRecord, SecurityCheckRecord, LinkMessageRecord, CpuRecord,
                               LedgerKeyRecord, BlockRecord, BlockTransactionRecord, BlockSignatureRecord,
-                              BlockAppendRecord, RoundRecord, RefusalRecord, DisputeRecordRow, FailoverRecordRow>;
+                              BlockAppendRecord, RoundRecord, RefusalRecord, DisputeRecordRow, FailoverRecordRow,
+                              P2pBlockRecord, P2pConfirmationRecord, P2pDoubleSpendRecord, P2pChainRecord>;
 
 namespace detail {
 template <class Row, class Tuple>

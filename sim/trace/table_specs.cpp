@@ -226,6 +226,53 @@ TableSpec failover_table() {
            EBSIM_COLUMN(R, new_primary, kU32, ""), EBSIM_COLUMN(R, detected_s, kF64, "s")}};
 }
 
+TableSpec p2p_block_table() {
+  using R = P2pBlockRecord;
+  return {"/p2p_blocks", "every block made in a p2p run, stale ones included", sizeof(R), kLargeTableMaxChunkRows,
+          {EBSIM_COLUMN(R, block, kU64, ""), EBSIM_COLUMN(R, parent, kU64, ""), EBSIM_COLUMN(R, height, kU64, ""),
+           EBSIM_COLUMN(R, miner, kU32, ""), EBSIM_COLUMN(R, found_s, kF64, "s"),
+           EBSIM_COLUMN(R, transactions, kU32, ""), EBSIM_COLUMN(R, size_bytes, kF64, "B"),
+           EBSIM_COLUMN(R, fees, kF64, "{currency}"), EBSIM_COLUMN(R, stale, kU8, ""),
+           EBSIM_COLUMN(R, nodes_reached, kU32, ""), EBSIM_COLUMN(R, propagation_mean_s, kF64, "s"),
+           EBSIM_COLUMN(R, propagation_miners_mean_s, kF64, "s"), EBSIM_COLUMN(R, propagation_p50_s, kF64, "s"),
+           EBSIM_COLUMN(R, propagation_p90_s, kF64, "s"), EBSIM_COLUMN(R, propagation_max_s, kF64, "s")}};
+}
+
+TableSpec p2p_confirmation_table() {
+  using R = P2pConfirmationRecord;
+  return {"/p2p_confirmations", "one row per order sent in a p2p run: inclusion and finality", sizeof(R),
+          kLargeTableMaxChunkRows,
+          {EBSIM_COLUMN(R, order, kU64, ""), EBSIM_COLUMN(R, participant, kU32, ""), EBSIM_COLUMN(R, interval, kU32, ""),
+           EBSIM_COLUMN(R, submitted_s, kF64, "s"), EBSIM_COLUMN(R, block, kU64, ""),
+           EBSIM_COLUMN(R, included_s, kF64, "s"), EBSIM_COLUMN(R, in_time, kU8, ""),
+           EBSIM_COLUMN(R, final_s, kF64, "s"), EBSIM_COLUMN(R, latency_s, kF64, "s"),
+           EBSIM_COLUMN(R, fee, kF64, "{currency}")}};
+}
+
+TableSpec p2p_double_spend_table() {
+  using R = P2pDoubleSpendRecord;
+  return {"/p2p_double_spend", "double-spend race: measured, exact (Rosenfeld) and Nakamoto", sizeof(R),
+          kLargeTableMaxChunkRows,
+          {EBSIM_COLUMN(R, q, kF64, ""), EBSIM_COLUMN(R, z, kU32, ""), EBSIM_COLUMN(R, trials, kU64, ""),
+           EBSIM_COLUMN(R, successes, kU64, ""), EBSIM_COLUMN(R, measured, kF64, ""),
+           EBSIM_COLUMN(R, low_99, kF64, ""), EBSIM_COLUMN(R, high_99, kF64, ""), EBSIM_COLUMN(R, exact, kF64, ""),
+           EBSIM_COLUMN(R, nakamoto, kF64, ""), EBSIM_COLUMN(R, mean_success_time_s, kF64, "s")}};
+}
+
+TableSpec p2p_chain_table() {
+  using R = P2pChainRecord;
+  return {"/p2p_chain", "one row summarising a p2p run's chain", sizeof(R), kLargeTableMaxChunkRows,
+          {EBSIM_COLUMN(R, consensus, kU8, ""), EBSIM_COLUMN(R, contract, kU8, ""),
+           EBSIM_COLUMN(R, block_interval_s, kF64, "s"), EBSIM_COLUMN(R, confirmations, kU32, ""),
+           EBSIM_COLUMN(R, nodes, kU32, ""), EBSIM_COLUMN(R, miners, kU32, ""), EBSIM_COLUMN(R, peers, kU32, ""),
+           EBSIM_COLUMN(R, blocks, kU64, ""), EBSIM_COLUMN(R, stale_blocks, kU64, ""), EBSIM_COLUMN(R, height, kU64, ""),
+           EBSIM_COLUMN(R, stale_rate, kF64, ""), EBSIM_COLUMN(R, propagation_mean_s, kF64, "s"),
+           EBSIM_COLUMN(R, stale_rate_model, kF64, ""), EBSIM_COLUMN(R, hashes, kF64, ""),
+           EBSIM_COLUMN(R, energy_j, kF64, "J"), EBSIM_COLUMN(R, fees, kF64, "{currency}"),
+           EBSIM_COLUMN(R, transactions, kU64, ""), EBSIM_COLUMN(R, results_reverted, kU64, ""),
+           EBSIM_COLUMN(R, reorgs, kU64, ""), EBSIM_COLUMN(R, max_reorg_depth, kU64, "")}};
+}
+
 #undef EBSIM_COLUMN
 
 // ---------------------------------------------------------------------------
@@ -287,6 +334,10 @@ EBSIM_TABLE_SPEC(RoundRecord, round_table)
 EBSIM_TABLE_SPEC(RefusalRecord, refusal_table)
 EBSIM_TABLE_SPEC(DisputeRecordRow, dispute_table)
 EBSIM_TABLE_SPEC(FailoverRecordRow, failover_table)
+EBSIM_TABLE_SPEC(P2pBlockRecord, p2p_block_table)
+EBSIM_TABLE_SPEC(P2pConfirmationRecord, p2p_confirmation_table)
+EBSIM_TABLE_SPEC(P2pDoubleSpendRecord, p2p_double_spend_table)
+EBSIM_TABLE_SPEC(P2pChainRecord, p2p_chain_table)
 #undef EBSIM_TABLE_SPEC
 
 std::vector<const TableSpec*> all_table_specs() {

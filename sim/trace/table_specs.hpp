@@ -56,6 +56,10 @@ template <> const TableSpec& table_spec<RoundRecord>();
 template <> const TableSpec& table_spec<RefusalRecord>();
 template <> const TableSpec& table_spec<DisputeRecordRow>();
 template <> const TableSpec& table_spec<FailoverRecordRow>();
+template <> const TableSpec& table_spec<P2pBlockRecord>();
+template <> const TableSpec& table_spec<P2pConfirmationRecord>();
+template <> const TableSpec& table_spec<P2pDoubleSpendRecord>();
+template <> const TableSpec& table_spec<P2pChainRecord>();
 
 /** Every table's spec, in AllRecords order (the file's creation order). */
 std::vector<const TableSpec*> all_table_specs();

@@ -189,6 +189,10 @@ EBSIM_INSTANTIATE(RoundRecord)
 EBSIM_INSTANTIATE(RefusalRecord)
 EBSIM_INSTANTIATE(DisputeRecordRow)
 EBSIM_INSTANTIATE(FailoverRecordRow)
+EBSIM_INSTANTIATE(P2pBlockRecord)
+EBSIM_INSTANTIATE(P2pConfirmationRecord)
+EBSIM_INSTANTIATE(P2pDoubleSpendRecord)
+EBSIM_INSTANTIATE(P2pChainRecord)
 #undef EBSIM_INSTANTIATE
 
 }  // namespace ebsim::trace

@@ -356,8 +356,12 @@ EBSIM_INSTANTIATE_ADD(RoundRecord)
 EBSIM_INSTANTIATE_ADD(RefusalRecord)
 EBSIM_INSTANTIATE_ADD(DisputeRecordRow)
 EBSIM_INSTANTIATE_ADD(FailoverRecordRow)
+EBSIM_INSTANTIATE_ADD(P2pBlockRecord)
+EBSIM_INSTANTIATE_ADD(P2pConfirmationRecord)
+EBSIM_INSTANTIATE_ADD(P2pDoubleSpendRecord)
+EBSIM_INSTANTIATE_ADD(P2pChainRecord)
 #undef EBSIM_INSTANTIATE_ADD
-static_assert(std::tuple_size_v<AllRecords> == 19, "instantiate TraceWriter::add for every table");
+static_assert(std::tuple_size_v<AllRecords> == 23, "instantiate TraceWriter::add for every table");
 
 void TraceWriter::commit(const RunMetadata& metadata) {
   Impl& impl = *impl_;

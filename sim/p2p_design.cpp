@@ -1,0 +1,509 @@
+// The peer-to-peer design (SPEC §5, issue 5): every participant runs a full node of a public
+// chain next to its own agent, miners (PoW) or validators (PoS) are extra nodes on their own
+// hosts, orders are transactions, and the market contract clears each delivery interval from the
+// chain. The model is models/p2p/ (docs/p2p.md); this file hosts it, decides when an interval is
+// final at a node, gives participants their results, settles on the final chain and traces.
+//
+// THE CONTRACT'S RULE. Interval k's orders are the transactions for k in the blocks of a node's
+// best chain found at or before k's gate closure. The interval's CLOSING BLOCK is the first
+// best-chain block found after gate closure; the result is FINAL at the node when the closing
+// block has z = p2p.confirmations confirmations (so every block holding k's orders has more than
+// z). Then the node runs the contract (one call market over those orders with market.clearing,
+// or the CDA over them in inclusion order) and tells its participant what it got; an order not
+// included in time is answered "late". Settlement uses the final chain at the end of the run
+// (the best chain with most work over all nodes); a result a node gave on a branch that was later
+// replaced is counted (/p2p_chain results_reverted), not hidden.
+//
+// END OF THE RUN. Miners stop once, at their own node, the last interval is final and its closing
+// block has tail_blocks more confirmations; the gossip then drains and the engine stops.
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <optional>
+
+#include "models/core/invariant.hpp"
+#include "models/market/messages.hpp"
+#include "models/market/settlement.hpp"
+#include "models/p2p/contract.hpp"
+#include "models/p2p/double_spend.hpp"
+#include "models/p2p/overlay.hpp"
+#include "models/p2p/p2p_node.hpp"
+#include "models/p2p/pow.hpp"
+#include "sim/market_design.hpp"
+
+namespace ebsim::sim {
+namespace {
+
+using p2p::BlockId;
+using p2p::BlockPtr;
+
+/** What one node concluded about one interval when it became final there. */
+struct NodeFinal {
+  BlockId gate_block = 0;  // last block of the interval's order set (its parent chain is the prefix)
+  double final_s = 0.0;
+};
+
+/** Shared by every node of the run: the contract's outcome per (gate block, interval) is a pure
+ * function of chain data, so it is computed once and looked up by every node on that chain. */
+class ContractCache {
+ public:
+  ContractCache(const market::ClearingRule& rule, const grid::GridView* grid, std::uint64_t seed, P2pContract mode)
+      : rule_(rule), grid_(grid), seed_(seed), mode_(mode) {}
+
+  /** The clearing of interval k over `tree`'s best chain up to the block at `gate_height`
+   * (the interval's order set). Only blocks found from k's market opening on can hold its orders,
+   * so the scan starts there. */
+  const p2p::ContractClearing& clear(const p2p::BlockTree& tree, std::uint64_t gate_height, IntervalIndex k,
+                                     double market_open_s) {
+    const auto& ids = tree.best_chain();
+    const auto key = std::pair{ids[gate_height], k};
+    const auto found = cache_.find(key);
+    if (found != cache_.end()) return found->second;
+    const auto first = std::partition_point(ids.begin() + 1, ids.begin() + static_cast<std::ptrdiff_t>(gate_height) + 1,
+                                            [&](BlockId id) { return tree.find(id)->mined_s < market_open_s; });
+    std::vector<BlockPtr> blocks;
+    for (auto it = first; it != ids.begin() + static_cast<std::ptrdiff_t>(gate_height) + 1; ++it) blocks.push_back(tree.find(*it));
+    p2p::ContractClearing clearing;
+    if (mode_ == P2pContract::kContinuous) {
+      clearing = p2p::clear_continuous_on_chain(blocks, k);
+    } else {
+      // One call market over the interval's orders in inclusion order: a block holding them all,
+      // named after the gate block (the rule's random stream).
+      p2p::Block book;
+      book.id = ids[gate_height];
+      for (const BlockPtr& b : blocks)
+        for (const p2p::TxPtr& tx : b->transactions)
+          if (tx->order.interval == k) book.transactions.push_back(tx);
+      std::vector<p2p::ContractClearing> per_interval = p2p::clear_block(book, rule_, grid_, seed_);
+      if (per_interval.empty()) {
+        clearing.interval = k;
+      } else {
+        clearing = std::move(per_interval.front());
+      }
+    }
+    return cache_.emplace(key, std::move(clearing)).first->second;
+  }
+
+ private:
+  const market::ClearingRule& rule_;
+  const grid::GridView* grid_;
+  std::uint64_t seed_;
+  P2pContract mode_;
+  std::map<std::pair<BlockId, IntervalIndex>, p2p::ContractClearing> cache_;
+};
+
+/** Height of the first best-chain block found after `gate_closure_s`, if any. Found times grow
+ * along a chain (a block is made after its parent arrived), so a binary search is exact. */
+std::optional<std::uint64_t> closing_height(const p2p::BlockTree& tree, double gate_closure_s) {
+  const auto& ids = tree.best_chain();
+  const auto it = std::partition_point(ids.begin() + 1, ids.end(),
+                                       [&](BlockId id) { return tree.find(id)->mined_s <= gate_closure_s; });
+  if (it == ids.end()) return std::nullopt;
+  return static_cast<std::uint64_t>(it - ids.begin());
+}
+
+/** A full node of the chain, plus (for a participant's node) the bridge to its agent: the
+ * agent's bid becomes a transaction here, and the interval's result goes back when final. */
+class PeerNode final : public Node {
+ public:
+  struct Setup {
+    p2p::P2pNodeParams params;
+    std::optional<NodeId> owner;  // the participant agent next to this node
+    bool miner = false;
+    const market::MarketTiming* timing = nullptr;
+    std::uint32_t confirmations = 6;
+    std::uint32_t tail_blocks = 3;
+    double fee = 0.0;
+    double transaction_bytes = 250.0;
+    double result_bytes = 300.0;
+    double ack_bytes = 120.0;
+    ContractCache* contract = nullptr;
+  };
+
+  explicit PeerNode(Setup setup)
+      : setup_(std::move(setup)), inner_(setup_.params), finals_(setup_.timing->intervals) {
+    inner_.tip_changed.connect([this](const p2p::TipChange&) { check_finality(); });
+  }
+
+  void on_start(NodeContext& ctx) override {
+    ctx_ = &ctx;
+    inner_.on_start(ctx);
+  }
+
+  void on_message(NodeContext& ctx, const Message& msg) override {
+    ctx_ = &ctx;
+    if (msg.type == MessageType::kBid) {
+      submit(ctx, msg.as<market::BidBody>().order);
+      return;
+    }
+    inner_.on_message(ctx, msg);
+  }
+
+  void on_timer(NodeContext& ctx, TimerId id, std::uint64_t tag) override {
+    ctx_ = &ctx;
+    if (stopped_) return;  // the miner has stopped: its mining (or slot) timers end here
+    inner_.on_timer(ctx, id, tag);
+  }
+
+  p2p::P2pNode& inner() { return inner_; }
+  const p2p::P2pNode& inner() const { return inner_; }
+  const std::vector<std::optional<NodeFinal>>& finals() const { return finals_; }
+  /** Orders of the owner, by interval (one per interval at most). */
+  const std::map<IntervalIndex, market::Order>& orders() const { return orders_; }
+
+ private:
+  void submit(NodeContext& ctx, market::Order order) {
+    order.arrived_s = ctx.now_s();
+    orders_[order.interval] = order;
+    p2p::Transaction tx;
+    tx.id = order.id;
+    tx.sender = order.participant;
+    tx.order = order;
+    tx.fee = setup_.fee;
+    tx.size_bytes = setup_.transaction_bytes;
+    tx.created_s = ctx.now_s();
+    inner_.submit_transaction(ctx, std::move(tx));
+  }
+
+  /** Intervals become final in order: a later interval's closing block is never lower. */
+  void check_finality() {
+    const p2p::BlockTree& tree = inner_.tree();
+    const market::MarketTiming& timing = *setup_.timing;
+    while (next_ < timing.intervals) {
+      const auto closing = closing_height(tree, timing.gate_closure_time_s(next_));
+      if (!closing || tree.height() + 1 - *closing < setup_.confirmations) break;
+      finalise(next_, *closing);
+      ++next_;
+    }
+    if (setup_.miner && !stopped_ && next_ == timing.intervals && timing.intervals > 0) {
+      const auto closing = closing_height(tree, timing.gate_closure_time_s(timing.intervals - 1));
+      if (closing && tree.height() + 1 - *closing >= setup_.confirmations + setup_.tail_blocks) stopped_ = true;
+    }
+  }
+
+  void finalise(IntervalIndex k, std::uint64_t closing) {
+    const p2p::BlockTree& tree = inner_.tree();
+    const BlockId gate = tree.best_chain()[closing - 1];
+    finals_[k] = NodeFinal{gate, ctx_->now_s()};
+    if (!setup_.owner) return;
+    const auto own = orders_.find(k);
+    if (own == orders_.end()) return;
+    const market::Order& order = own->second;
+    const auto block = tree.block_of(order.id);
+    const bool in_time = block && tree.find(*block)->height < closing;
+    if (!in_time) {
+      auto ack = std::make_shared<market::AckBody>();
+      ack->order = order.id;
+      ack->status = market::OrderStatus::kLate;
+      ack->arrived_s = order.arrived_s;
+      ctx_->send(*setup_.owner, Message{MessageType::kAck, kNoNode, kNoNode, setup_.ack_bytes, 0.0, ack});
+      return;
+    }
+    const p2p::ContractClearing& clearing =
+        setup_.contract->clear(tree, closing - 1, k, setup_.timing->market_open_s(k));
+    market::OrderFill fill;
+    fill.order = order.id;
+    fill.arrived_s = tree.find(*block)->mined_s;
+    std::size_t listed = 0;
+    for (const market::Trade& t : clearing.result.trades) {
+      if (t.buy_order == order.id) {
+        fill.matched_kwh += t.quantity_kwh;
+        fill.payment += t.quantity_kwh * t.price_per_kwh;
+        ++listed;
+      } else if (t.sell_order == order.id) {
+        fill.matched_kwh += t.quantity_kwh;
+        fill.payment -= t.quantity_kwh * t.seller_price_per_kwh;
+        ++listed;
+      }
+    }
+    auto result = std::make_shared<market::ResultBody>();
+    result->interval = k;
+    result->fills.push_back(fill);
+    result->trade_count = listed;
+    ctx_->send(*setup_.owner, Message{MessageType::kResult, kNoNode, kNoNode, setup_.result_bytes, 0.0, result});
+  }
+
+  Setup setup_;
+  p2p::P2pNode inner_;
+  NodeContext* ctx_ = nullptr;  // the context of the event being handled (signals carry none)
+  std::vector<std::optional<NodeFinal>> finals_;  // by interval
+  std::map<IntervalIndex, market::Order> orders_;
+  IntervalIndex next_ = 0;  // first interval not yet final here
+  bool stopped_ = false;
+};
+
+/** Percentile of sorted values (nearest rank on [0, n-1], linear interpolation). */
+double percentile(const std::vector<double>& sorted, double p) {
+  if (sorted.empty()) return std::nan("");
+  const double pos = p * static_cast<double>(sorted.size() - 1);
+  const auto lo = static_cast<std::size_t>(std::floor(pos));
+  const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
+  return sorted[lo] + (pos - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
+}
+
+class P2pDesign final : public DesignRun {
+ public:
+  explicit P2pDesign(const Scenario& sc)
+      : spec_(sc.p2p),
+        participants_(static_cast<NodeId>(sc.participant_count())),
+        miners_(static_cast<NodeId>(sc.p2p.miner_shares.size())) {}
+
+  std::vector<std::string> roles() const override { return {"participant", "peer", "miner"}; }
+
+  void configure_participant(agents::ParticipantParams& params, const ParticipantGroup&) override {
+    params.market_node = peer_node(params.id);  // its own full node, on the same host
+  }
+
+  void add_market_nodes(RunContext& run) override {
+    const Scenario& sc = run.scenario;
+    contract_ = std::make_unique<ContractCache>(run.rule, run.grid, sc.seed, spec_.contract);
+    const std::size_t n = participants_ + miners_;
+    const p2p::Overlay overlay = p2p::random_overlay(n, spec_.peers, sc.seed);
+    genesis_ = p2p::make_genesis();
+    const p2p::PowParams pow{spec_.hash_rate_hps, spec_.block_interval_s, spec_.joules_per_hash};
+    for (std::size_t i = 0; i < n; ++i) {
+      const bool miner = i >= participants_;
+      PeerNode::Setup s;
+      p2p::P2pNodeParams& p = s.params;
+      for (const std::uint32_t peer : overlay[i]) p.peers.push_back(overlay_node(peer));
+      p.election = spec_.consensus == P2pConsensus::kPos ? p2p::LeaderElection::kProofOfStake
+                                                         : p2p::LeaderElection::kProofOfWork;
+      p.block_interval_s = spec_.block_interval_s;
+      p.block_work = spec_.consensus == P2pConsensus::kPos ? 1.0 : p2p::hashes_per_block(pow);
+      if (miner) {
+        const std::size_t m = i - participants_;
+        if (spec_.consensus == P2pConsensus::kPow) p.hash_share = spec_.miner_shares[m];
+        else p.validator_index = m;
+      }
+      p.stakes = spec_.miner_shares;
+      p.schedule_seed = sc.seed;
+      p.max_block_bytes = spec_.max_block_bytes;
+      p.genesis = genesis_;
+      if (!miner) s.owner = static_cast<NodeId>(i);
+      s.miner = miner;
+      s.timing = &run.timing;
+      s.confirmations = spec_.confirmations;
+      s.tail_blocks = spec_.tail_blocks;
+      s.fee = spec_.fee;
+      s.transaction_bytes = spec_.transaction_bytes;
+      s.result_bytes = sc.network.sizes.result_bytes;
+      s.ack_bytes = sc.network.sizes.ack_bytes;
+      s.contract = contract_.get();
+      auto node = std::make_unique<PeerNode>(std::move(s));
+      connect(*node, static_cast<std::uint32_t>(i));
+      peers_.push_back(node.get());
+      simgrid::s4u::Host* host = miner ? run.platform.miners[i - participants_] : run.platform.participants[i];
+      const NodeId id = run.runtime.add_node(std::move(node), host, miner ? "p2p_miner" : "p2p_peer", i, miner ? 2 : 1);
+      if (id != overlay_node(static_cast<std::uint32_t>(i))) throw std::logic_error("p2p design: unexpected node id");
+    }
+  }
+
+  void finish(RunContext& run) override {
+    const Scenario& sc = run.scenario;
+    // The final chain: the best tip over all nodes (most work; equal work: lowest block id).
+    const PeerNode* best = peers_.front();
+    for (const PeerNode* peer : peers_) {
+      const auto& t = peer->inner().tree();
+      const auto& b = best->inner().tree();
+      if (t.tip_work() > b.tip_work() || (t.tip_work() == b.tip_work() && t.tip()->id < b.tip()->id)) best = peer;
+    }
+    const p2p::BlockTree& tree = best->inner().tree();
+    const auto& chain_ids = tree.best_chain();
+
+    // Every interval settles on the final chain.
+    const std::uint32_t intervals = run.timing.intervals;
+    std::vector<std::optional<BlockId>> gate_of(intervals);
+    std::vector<std::uint64_t> closing_of(intervals, 0);
+    std::vector<market::MeterReading> readings(run.participants.size());
+    // Orders sent per interval (from the participants' nodes).
+    std::vector<std::vector<const market::Order*>> sent(intervals);
+    for (NodeId i = 0; i < participants_; ++i)
+      for (const auto& [k, order] : peers_[i]->orders()) sent[k].push_back(&order);
+    for (IntervalIndex k = 0; k < intervals; ++k) {
+      const auto closing = closing_height(tree, run.timing.gate_closure_time_s(k));
+      if (!closing) throw InvariantViolation(run.interval_label(k) + ": the final chain has no block after gate closure (liveness)");
+      closing_of[k] = *closing;
+      gate_of[k] = chain_ids[*closing - 1];
+      const p2p::ContractClearing& clearing = contract_->clear(tree, *closing - 1, k, run.timing.market_open_s(k));
+      market::ClearedInterval cleared;
+      cleared.interval = k;
+      cleared.gate_closure_s = run.timing.gate_closure_time_s(k);
+      cleared.bids = clearing.bids;
+      cleared.offers = clearing.offers;
+      const auto included = static_cast<std::uint32_t>(clearing.bids + clearing.offers);
+      cleared.rejected_late = static_cast<std::uint32_t>(sent[k].size()) - std::min<std::uint32_t>(included, static_cast<std::uint32_t>(sent[k].size()));
+      cleared.result = clearing.result;
+      for (ParticipantId i = 0; i < readings.size(); ++i) readings[i] = run.participants[i]->meter(k);
+      const market::IntervalSettlement settlement = market::settle_interval(
+          k, readings, clearing.result.trades,
+          {sc.utility.retail_per_kwh, sc.utility.feed_in_per_kwh, sc.market.exchange_fee_per_kwh});
+      market::check_conservation(settlement, run.interval_label(k));
+      record_settlement(run.writer, sc, run.timing, cleared, settlement);
+    }
+    // Nothing lost: every order a participant sent has its final outcome.
+    for (const agents::Participant* p : run.participants) {
+      if (p->pending_orders() != 0) {
+        throw InvariantViolation("participant " + std::to_string(p->params().id) + " still waits for the result of " +
+                                 std::to_string(p->pending_orders()) + " order(s) at the end of the run");
+      }
+    }
+
+    // Confirmations: per order, inclusion on the final chain and finality at its node.
+    for (NodeId i = 0; i < participants_; ++i) {
+      for (const auto& [k, order] : peers_[i]->orders()) {
+        trace::P2pConfirmationRecord row;
+        row.order = order.id;
+        row.participant = order.participant;
+        row.interval = k;
+        row.submitted_s = order.submitted_s;
+        row.fee = spec_.fee;
+        if (const auto block = tree.block_of(order.id)) {
+          const BlockPtr b = tree.find(*block);
+          row.block = b->id;
+          row.included_s = b->mined_s;
+          row.in_time = b->height < closing_of[k] ? 1 : 0;
+        }
+        if (const auto& f = peers_[i]->finals()[k]) {
+          row.final_s = f->final_s;
+          row.latency_s = f->final_s - order.submitted_s;
+        }
+        run.writer.add(row);
+      }
+    }
+
+    // Blocks: stale flags and propagation.
+    std::uint64_t stale = 0;
+    double tau_sum = 0.0;
+    std::uint64_t tau_blocks = 0;
+    for (const BlockPtr& b : made_) {
+      const Arrivals& a = arrivals_.at(b->id);
+      trace::P2pBlockRecord row;
+      row.block = b->id;
+      row.parent = b->parent;
+      row.height = b->height;
+      row.miner = static_cast<std::uint32_t>(b->miner - overlay_node(participants_));
+      row.found_s = b->mined_s;
+      row.transactions = static_cast<std::uint32_t>(b->transactions.size());
+      row.size_bytes = b->size_bytes;
+      row.fees = p2p::block_fees(*b);
+      row.stale = tree.on_best_chain(b->id) ? 0 : 1;
+      stale += row.stale;
+      row.nodes_reached = static_cast<std::uint32_t>(a.delays_s.size() + 1);
+      std::vector<double> sorted = a.delays_s;
+      std::sort(sorted.begin(), sorted.end());
+      double sum = 0.0;
+      for (double d : sorted) sum += d;
+      row.propagation_mean_s = sorted.empty() ? std::nan("") : sum / static_cast<double>(sorted.size());
+      row.propagation_miners_mean_s =
+          a.miners == 0 ? std::nan("") : a.miner_delay_sum_s / static_cast<double>(a.miners);
+      row.propagation_p50_s = percentile(sorted, 0.5);
+      row.propagation_p90_s = percentile(sorted, 0.9);
+      row.propagation_max_s = sorted.empty() ? std::nan("") : sorted.back();
+      if (a.miners != 0) {
+        tau_sum += row.propagation_miners_mean_s;
+        ++tau_blocks;
+      }
+      run.writer.add(row);
+    }
+
+    trace::P2pChainRecord c;
+    c.consensus = spec_.consensus == P2pConsensus::kPos ? 1 : 0;
+    c.contract = spec_.contract == P2pContract::kContinuous ? 1 : 0;
+    c.block_interval_s = spec_.block_interval_s;
+    c.confirmations = spec_.confirmations;
+    c.nodes = static_cast<std::uint32_t>(peers_.size());
+    c.miners = miners_;
+    c.peers = spec_.peers;
+    c.blocks = made_.size();
+    c.stale_blocks = stale;
+    c.height = tree.height();
+    c.stale_rate = made_.empty() ? std::nan("") : static_cast<double>(stale) / static_cast<double>(made_.size());
+    c.propagation_mean_s = tau_blocks ? tau_sum / static_cast<double>(tau_blocks) : std::nan("");
+    c.stale_rate_model = tau_blocks ? p2p::stale_rate(c.propagation_mean_s, spec_.block_interval_s) : std::nan("");
+    if (spec_.consensus == P2pConsensus::kPow) {
+      const p2p::PowParams pow{spec_.hash_rate_hps, spec_.block_interval_s, spec_.joules_per_hash};
+      c.hashes = p2p::consensus_hashes(pow, made_.size());
+      c.energy_j = p2p::consensus_energy_j(pow, made_.size());
+    }
+    for (std::size_t h = 1; h < chain_ids.size(); ++h) {
+      const BlockPtr b = tree.find(chain_ids[h]);
+      c.fees += p2p::block_fees(*b);
+      c.transactions += b->transactions.size();
+    }
+    for (const PeerNode* peer : peers_) {
+      c.reorgs += peer->inner().tree().reorg_count();
+      c.max_reorg_depth = std::max<std::uint64_t>(c.max_reorg_depth, peer->inner().tree().max_reorg_depth());
+      for (IntervalIndex k = 0; k < intervals; ++k) {
+        const auto& f = peer->finals()[k];
+        if (f && f->gate_block != *gate_of[k]) ++c.results_reverted;
+      }
+    }
+    run.writer.add(c);
+
+    // The double-spend experiment (pure Monte Carlo of the race, docs/p2p.md).
+    if (spec_.double_spend.present) {
+      std::uint64_t index = 0;
+      for (const double q : spec_.double_spend.attacker_shares) {
+        for (const std::uint32_t z : spec_.double_spend.confirmations) {
+          p2p::DoubleSpendParams d;
+          d.attacker_share = q;
+          d.confirmations = z;
+          d.trials = spec_.double_spend.trials;
+          d.seed = sc.seed + 0x9E3779B97F4A7C15ULL * ++index;  // one stream per (q, z)
+          d.block_interval_s = spec_.block_interval_s;
+          const p2p::DoubleSpendEstimate e = p2p::simulate_double_spend(d);
+          run.writer.add(trace::P2pDoubleSpendRecord{q, z, e.trials, e.successes, e.estimate, e.interval_99.low,
+                                                     e.interval_99.high, e.exact, e.nakamoto,
+                                                     e.mean_success_time_s});
+        }
+      }
+    }
+  }
+
+  void fill_metadata(trace::RunMetadata& metadata) const override { metadata.market_design = "p2p"; }
+
+ private:
+  struct Arrivals {
+    std::vector<double> delays_s;   // per node other than the maker that accepted the block
+    double miner_delay_sum_s = 0.0;  // over the other miners
+    std::uint32_t miners = 0;
+  };
+
+  /** Node ids: participants 0..N-1, their full nodes N..2N-1, miners 2N..2N+M-1. */
+  NodeId peer_node(ParticipantId p) const { return participants_ + p; }
+  NodeId overlay_node(std::uint32_t index) const { return participants_ + index; }
+
+  void connect(PeerNode& node, std::uint32_t index) {
+    const bool miner = index >= participants_;
+    const NodeId self = overlay_node(index);
+    node.inner().block_made.connect([this](const BlockPtr& b, double) {
+      made_.push_back(b);
+      arrivals_.emplace(b->id, Arrivals{});
+    });
+    node.inner().block_accepted.connect([this, miner, self](const BlockPtr& b, double at_s) {
+      if (b->miner == self) return;
+      Arrivals& a = arrivals_[b->id];
+      const double delay_s = at_s - b->mined_s;
+      a.delays_s.push_back(delay_s);
+      if (miner) {
+        a.miner_delay_sum_s += delay_s;
+        ++a.miners;
+      }
+    });
+  }
+
+  const P2pSpec& spec_;
+  NodeId participants_;
+  NodeId miners_;
+  BlockPtr genesis_;
+  std::unique_ptr<ContractCache> contract_;
+  std::vector<PeerNode*> peers_;  // overlay index order: participants' nodes, then miners
+  std::vector<BlockPtr> made_;    // in the order they were made
+  std::map<BlockId, Arrivals> arrivals_;
+};
+
+}  // namespace
+
+std::unique_ptr<DesignRun> make_p2p_design(const Scenario& scenario) { return std::make_unique<P2pDesign>(scenario); }
+
+}  // namespace ebsim::sim
