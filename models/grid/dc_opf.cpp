@@ -322,6 +322,8 @@ DcOpfResult solve_dc_opf(const GridModel& grid, const std::vector<BusOrder>& ord
     result.status = "not optimal after " + std::to_string(passes) + " solver passes (optimality residual " +
                     std::to_string(residual) + " $/MWh)";
   result.pg_mw.assign(ng, 0.0);
+  result.gen_mu_pmin_per_mwh.assign(ng, 0.0);
+  result.gen_mu_pmax_per_mwh.assign(ng, 0.0);
   result.order_cleared_mw.assign(orders.size(), 0.0);
   result.theta_rad.assign(nb, 0.0);
   result.lmp_per_mwh.assign(nb, 0.0);
@@ -359,11 +361,20 @@ DcOpfResult solve_dc_opf(const GridModel& grid, const std::vector<BusOrder>& ord
     primal += (orders[o].is_demand ? -1.0 : 1.0) * orders[o].price_per_mwh * result.order_cleared_mw[o];
   result.objective_per_h = primal;
 
+  std::vector<double> activity, reduced;
+  activities_and_reduced_costs(p, x, y, activity, reduced);
+  // Generator limit multipliers: the reduced cost of Pg (for a piecewise-linear cost, the active segment's
+  // slope enters through the epigraph rows' duals) is marginal cost - LMP; positive at Pmin, negative at Pmax.
+  for (std::size_t g = 0; g < ng; ++g) {
+    if (pg_col[g] < 0) continue;
+    const double d = reduced[pg_col[g]];
+    if (d > kDualTolerance) result.gen_mu_pmin_per_mwh[g] = d;
+    if (d < -kDualTolerance) result.gen_mu_pmax_per_mwh[g] = -d;
+  }
+
   // Dual objective (the Lagrangian dual; Wolfe's for a QP): with reduced costs d = c + Qx - A'y,
   //   constant - x'Qx/2 + sum_rows y_r * (the row bound its sign selects) + sum_cols d_j * (the column bound its sign
   //   selects). A bound that is infinite is selected only by a round-off dual; the activity stands in for it then.
-  std::vector<double> activity, reduced;
-  activities_and_reduced_costs(p, x, y, activity, reduced);
   auto bound_term = [](double dual, double lo, double up, double value) {
     const double bound = dual > 0.0 ? lo : up;
     return dual * (std::abs(bound) < kInf ? bound : value);

@@ -44,6 +44,12 @@ struct DcOpfResult {
   double objective_per_h = 0.0;             // primal objective ($/h)
   double dual_objective_per_h = 0.0;        // dual objective ($/h); equal at optimum
   std::vector<double> pg_mw;                // per generator (0 out of service)
+  /** Per generator: the shadow prices of its output limits ($/MWh, >= 0; 0 when not binding or out of
+   * the model), i.e. what one more MW of room below Pmin / above Pmax would save. MATPOWER's MU_PMIN /
+   * MU_PMAX. From the reduced cost of Pg: at Pmax, LMP - marginal cost; at Pmin, marginal cost - LMP.
+   * A dispatchable load (a generator with Pmin < 0 = Pmax) consuming all it bids for has mu_pmin > 0. */
+  std::vector<double> gen_mu_pmin_per_mwh;
+  std::vector<double> gen_mu_pmax_per_mwh;
   std::vector<double> order_cleared_mw;     // per BusOrder
   std::vector<double> theta_rad;            // per bus
   std::vector<double> lmp_per_mwh;          // per bus

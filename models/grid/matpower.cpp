@@ -55,6 +55,12 @@ struct Scalar {
 
 /** The assignments of a case file that the importer uses. */
 struct CaseText {
+  /** Version 1 (MATPOWER's old format): the function returns the matrices as separate outputs,
+   * `function [baseMVA, bus, gen, branch, areas, gencost] = name`, and assigns them as plain
+   * variables (`bus = [ ... ];`). Fields are stored under the canonical names either way. */
+  bool version1 = false;
+  /** What fields are called in messages: "mpc." for version 2, "" for version 1. */
+  std::string prefix = "mpc.";
   std::map<std::string, Scalar, std::less<>> scalars;
   std::map<std::string, Matrix, std::less<>> matrices;
   std::map<std::string, int, std::less<>> assigned_line;  // every field, for duplicate checks
@@ -97,7 +103,9 @@ bool is_identifier_char(char c) {
 
 /** Splits a case file into its assignments. A small state machine over lines: at the top level
  * it expects `function ...`, `mpc.<field> = <value>` (a scalar or string, a matrix `[...]`, or a
- * cell array `{...}`), `end` or `return`; inside a matrix, `;` and the end of a line end a row
+ * cell array `{...}`), `end` or `return`; after a version 1 function line
+ * (`function [baseMVA, bus, gen, branch, areas, gencost] = name`) the assignments are to those
+ * outputs as plain variables (`bus = [...]`) instead of `mpc.` fields; inside a matrix, `;` and the end of a line end a row
  * (as in MATLAB) and `]` ends the matrix, so rows may share the line of `[` or `]`. */
 class Lexer {
  public:
@@ -115,11 +123,11 @@ class Lexer {
       begin = end + 1;
     }
     if (mode_ == Mode::kMatrix) {
-      throw MatpowerError(open_line_, "mpc." + field_ + " matrix opened here is not closed: expected ']' "
+      throw MatpowerError(open_line_, result_.prefix + field_ + " matrix opened here is not closed: expected ']' "
                                       "before the end of the file");
     }
     if (mode_ == Mode::kCell) {
-      throw MatpowerError(open_line_, "mpc." + field_ + " cell array opened here is not closed: expected '}' "
+      throw MatpowerError(open_line_, result_.prefix + field_ + " cell array opened here is not closed: expected '}' "
                                       "before the end of the file");
     }
     return std::move(result_);
@@ -152,23 +160,35 @@ class Lexer {
     if (rest.empty()) return rest;
     const auto word_end = std::find_if_not(rest.begin(), rest.end(), is_identifier_char) - rest.begin();
     const std::string_view word = rest.substr(0, static_cast<std::size_t>(word_end));
-    if (word == "function") return {};  // "function mpc = caseN": the whole line
+    if (word == "function") {  // "function mpc = caseN" or, version 1, "function [baseMVA, bus, ...] = caseN"
+      function_line(trim(rest.substr(word.size())));
+      return {};
+    }
     if ((word == "end" || word == "return") && trim(rest.substr(word.size())).find_first_not_of(";,") ==
                                                    std::string_view::npos) {
       return {};
     }
-    if (word != "mpc" || rest.size() <= word.size() || rest[word.size()] != '.') fail_statement(rest);
-    // The field name, possibly dotted (mpc.reserves.zones).
-    std::size_t name_end = word.size() + 1;
-    while (name_end < rest.size() && (is_identifier_char(rest[name_end]) || rest[name_end] == '.')) ++name_end;
-    field_ = std::string(rest.substr(4, name_end - 4));
+    std::size_t name_end = 0;
+    if (result_.version1) {
+      // A plain variable that is one of the function's outputs, stored under its canonical name.
+      const auto output = std::find(outputs_.begin(), outputs_.end(), word);
+      if (word.empty() || output == outputs_.end()) fail_statement(rest);
+      field_ = std::string(kVersion1Fields[static_cast<std::size_t>(output - outputs_.begin())]);
+      name_end = word.size();
+    } else {
+      if (word != "mpc" || rest.size() <= word.size() || rest[word.size()] != '.') fail_statement(rest);
+      // The field name, possibly dotted (mpc.reserves.zones).
+      name_end = word.size() + 1;
+      while (name_end < rest.size() && (is_identifier_char(rest[name_end]) || rest[name_end] == '.')) ++name_end;
+      field_ = std::string(rest.substr(4, name_end - 4));
+    }
     std::string_view value = trim(rest.substr(name_end));
     if (field_.empty() || value.empty() || value.front() != '=' || (value.size() > 1 && value[1] == '=')) {
       fail_statement(rest);
     }
     value = trim(value.substr(1));
     if (const auto [previous, inserted] = result_.assigned_line.emplace(field_, line_); !inserted) {
-      throw MatpowerError(line_, "mpc." + field_ + " is assigned twice (first on line " +
+      throw MatpowerError(line_, result_.prefix + field_ + " is assigned twice (first on line " +
                                      std::to_string(previous->second) + "); expected one assignment");
     }
     if (!value.empty() && value.front() == '[') {
@@ -191,9 +211,59 @@ class Lexer {
   }
 
   [[noreturn]] void fail_statement(std::string_view statement) const {
+    if (result_.version1) {
+      throw MatpowerError(line_, "expected an assignment '<output> = <number or [matrix]>;' to one of the "
+                                 "function's outputs (" + output_list() + "; MATLAB code is not supported), got " +
+                                     quoted(trim(statement)));
+    }
     throw MatpowerError(line_, "expected an assignment 'mpc.<field> = <number, 'string', [matrix] or "
                                "{cell array}>;' (MATLAB code is not supported), got " +
                                    quoted(trim(statement)));
+  }
+
+  std::string output_list() const {
+    std::string list;
+    for (const std::string& name : outputs_) list += (list.empty() ? "" : ", ") + name;
+    return list;
+  }
+
+  /** The line after "function". Version 2 returns a struct ("mpc = caseN"); a bracketed output
+   * list is MATPOWER's version 1 format, whose outputs loadcase takes by position as baseMVA, bus,
+   * gen, branch, areas, gencost (at least the first four; outputs after the sixth are unused). */
+  void function_line(std::string_view rest) {
+    if (rest.empty() || rest.front() != '[') return;
+    if (line_with_function_ != 0) {
+      throw MatpowerError(line_, "a second function line (the first is on line " +
+                                     std::to_string(line_with_function_) + "); expected one case function");
+    }
+    line_with_function_ = line_;
+    const std::size_t close = rest.find(']');
+    if (close == std::string_view::npos) {
+      throw MatpowerError(line_, "function output list: expected ']' closing '[', got " + quoted(rest));
+    }
+    const std::string_view list = rest.substr(1, close - 1);
+    std::size_t i = 0;
+    while (i < list.size()) {
+      if (is_space(list[i]) || list[i] == ',') {
+        ++i;
+        continue;
+      }
+      std::size_t end = i;
+      while (end < list.size() && is_identifier_char(list[end])) ++end;
+      if (end == i) {
+        throw MatpowerError(line_, "function output list: expected names separated by commas, got " + quoted(list));
+      }
+      outputs_.emplace_back(list.substr(i, end - i));
+      i = end;
+    }
+    if (outputs_.size() < 4) {
+      throw MatpowerError(line_, "function output list has " + std::to_string(outputs_.size()) +
+                                     " names; expected at least 4 (MATPOWER version 1: baseMVA, bus, gen, branch"
+                                     "[, areas, gencost])");
+    }
+    if (outputs_.size() > kVersion1Fields.size()) outputs_.resize(kVersion1Fields.size());
+    result_.version1 = true;
+    result_.prefix.clear();
   }
 
   /** Matrix rows up to `]`; returns what follows the matrix on the line. */
@@ -211,10 +281,10 @@ class Lexer {
         mode_ = Mode::kTop;
         return rest.substr(i + 1);
       } else if (rest.substr(i).starts_with("mpc.")) {
-        throw MatpowerError(line_, "mpc." + field_ + " matrix opened on line " + std::to_string(open_line_) +
+        throw MatpowerError(line_, result_.prefix + field_ + " matrix opened on line " + std::to_string(open_line_) +
                                        " is not closed: expected ']' before the next assignment");
       } else if (c == '[' || c == '{' || c == '=' || c == '\'' || c == '"') {
-        throw MatpowerError(line_, "mpc." + field_ + " matrix (opened on line " + std::to_string(open_line_) +
+        throw MatpowerError(line_, result_.prefix + field_ + " matrix (opened on line " + std::to_string(open_line_) +
                                        "): expected numbers, ';' or ']', got '" + std::string(1, c) + "'");
       } else {
         std::size_t end = i;
@@ -253,8 +323,14 @@ class Lexer {
     return {};
   }
 
+  /** The fields a version 1 case function returns, in loadcase's order. */
+  static constexpr std::array<std::string_view, 6> kVersion1Fields{"baseMVA", "bus", "gen",
+                                                                   "branch",  "areas", "gencost"};
+
   std::string_view text_;
   int line_ = 0;
+  int line_with_function_ = 0;     // line of a version 1 function line, 0 if none
+  std::vector<std::string> outputs_;  // version 1: the function's output names (at most 6)
   Mode mode_ = Mode::kTop;
   std::string field_;       // the field being assigned
   int open_line_ = 0;       // line of its opening bracket
@@ -277,8 +353,9 @@ std::optional<double> parse_number(std::string_view text) {
 /** Reads one matrix's rows with column names for messages. */
 class RowReader {
  public:
-  RowReader(std::string_view matrix, std::span<const std::string_view> columns, const Row& row)
-      : matrix_(matrix), columns_(columns), row_(row) {}
+  RowReader(std::string_view prefix, std::string_view matrix, std::span<const std::string_view> columns,
+            const Row& row)
+      : prefix_(prefix), matrix_(matrix), columns_(columns), row_(row) {}
 
   int line() const { return row_.line; }
 
@@ -303,7 +380,7 @@ class RowReader {
   }
 
   [[noreturn]] void fail(std::size_t column, std::string_view expected, const std::string& got) const {
-    throw MatpowerError(row_.line, "mpc." + std::string(matrix_) + " column " + std::to_string(column + 1) +
+    throw MatpowerError(row_.line, std::string(prefix_) + std::string(matrix_) + " column " + std::to_string(column + 1) +
                                        column_label(column) + ": expected " + std::string(expected) + ", got " + got);
   }
 
@@ -313,6 +390,7 @@ class RowReader {
     return matrix_ == "gencost" ? " (COST)" : "";
   }
 
+  std::string_view prefix_;  // "mpc." or "" (version 1)
   std::string_view matrix_;
   std::span<const std::string_view> columns_;
   const Row& row_;
@@ -325,15 +403,15 @@ std::string column_list(std::span<const std::string_view> columns) {
 }
 
 /** Checks that every row has the same number of columns, at least columns.size(). */
-void check_widths(std::string_view name, const Matrix& matrix, std::span<const std::string_view> columns) {
+void check_widths(std::string_view prefix, std::string_view name, const Matrix& matrix, std::span<const std::string_view> columns) {
   for (const Row& row : matrix.rows) {
     if (row.fields.size() < columns.size()) {
-      throw MatpowerError(row.line, "mpc." + std::string(name) + " row has " + std::to_string(row.fields.size()) +
+      throw MatpowerError(row.line, std::string(prefix) + std::string(name) + " row has " + std::to_string(row.fields.size()) +
                                         " columns; expected at least " + std::to_string(columns.size()) + " (" +
                                         column_list(columns) + ")");
     }
     if (row.fields.size() != matrix.rows.front().fields.size()) {
-      throw MatpowerError(row.line, "mpc." + std::string(name) + " row has " + std::to_string(row.fields.size()) +
+      throw MatpowerError(row.line, std::string(prefix) + std::string(name) + " row has " + std::to_string(row.fields.size()) +
                                         " columns; expected " + std::to_string(matrix.rows.front().fields.size()) +
                                         " like the first row (line " + std::to_string(matrix.rows.front().line) +
                                         "): all rows of a matrix have the same width");
@@ -344,8 +422,8 @@ void check_widths(std::string_view name, const Matrix& matrix, std::span<const s
 const Matrix& required_matrix(const CaseText& text, std::string_view name, std::string_view what) {
   const auto found = text.matrices.find(name);
   if (found == text.matrices.end()) {
-    throw MatpowerError(0, "missing mpc." + std::string(name) + ": expected a matrix of " + std::string(what) +
-                               " ('mpc." + std::string(name) + " = [ ... ];')");
+    throw MatpowerError(0, "missing " + text.prefix + std::string(name) + ": expected a matrix of " +
+                               std::string(what) + " ('" + text.prefix + std::string(name) + " = [ ... ];')");
   }
   return found->second;
 }
@@ -353,10 +431,25 @@ const Matrix& required_matrix(const CaseText& text, std::string_view name, std::
 // ---- Building the model -----------------------------------------------------------------------
 
 void read_header(const CaseText& text, GridModel& grid) {
+  if (text.version1) {
+    // MATPOWER's version 1 case function (loadcase converts it with mpc_1to2, which only appends columns
+    // after the ones read here: the bus, gen and branch columns this importer uses are the same).
+    const auto base = text.scalars.find("baseMVA");
+    if (base == text.scalars.end()) {
+      throw MatpowerError(0, "missing baseMVA: expected the system MVA base, e.g. baseMVA = 100;");
+    }
+    const std::optional<double> base_mva = parse_number(base->second.value);
+    if (!base_mva || !(*base_mva > 0.0) || std::isinf(*base_mva)) {
+      throw MatpowerError(base->second.line, "baseMVA: expected a positive number (MVA), got " +
+                                                 quoted(base->second.value));
+    }
+    grid.base_mva = *base_mva;
+    return;
+  }
   const auto version = text.scalars.find("version");
   if (version == text.scalars.end()) {
     throw MatpowerError(0, "missing mpc.version: expected mpc.version = '2'; (MATPOWER case format version 2; "
-                           "version 1 files are not supported)");
+                           "a version 1 case is a function returning [baseMVA, bus, gen, branch, areas, gencost])");
   }
   const std::string_view value = version->second.value;
   if (value != "'2'" && value != "\"2\"") {
@@ -379,13 +472,13 @@ void read_header(const CaseText& text, GridModel& grid) {
 void read_buses(const CaseText& text, GridModel& grid) {
   const Matrix& matrix = required_matrix(text, "bus", "buses");
   if (matrix.rows.empty()) {
-    throw MatpowerError(matrix.line, "mpc.bus has no rows; expected at least one bus");
+    throw MatpowerError(matrix.line, text.prefix + "bus has no rows; expected at least one bus");
   }
-  check_widths("bus", matrix, kBusColumns);
+  check_widths(text.prefix, "bus", matrix, kBusColumns);
   std::unordered_map<int, int> line_of_bus;
   bool has_reference = false;
   for (const Row& row : matrix.rows) {
-    const RowReader read("bus", kBusColumns, row);
+    const RowReader read(text.prefix, "bus", kBusColumns, row);
     read.check_all_numbers();
     Bus bus;
     bus.id = read.integer(kBusI);
@@ -405,35 +498,35 @@ void read_buses(const CaseText& text, GridModel& grid) {
     bus.base_kv = read.number(kBaseKv);
     bus.zone = read.integer(kZone);
     if (const auto [first, inserted] = line_of_bus.emplace(bus.id, row.line); !inserted) {
-      throw MatpowerError(row.line, "mpc.bus: bus number " + std::to_string(bus.id) +
+      throw MatpowerError(row.line, text.prefix + "bus: bus number " + std::to_string(bus.id) +
                                         " appears twice (first on line " + std::to_string(first->second) +
                                         "); expected unique bus numbers");
     }
     grid.buses.push_back(bus);
   }
   if (!has_reference) {
-    throw MatpowerError(matrix.line, "mpc.bus has no reference bus: expected one bus of type 3 (BUS_TYPE column 2), "
+    throw MatpowerError(matrix.line, text.prefix + "bus has no reference bus: expected one bus of type 3 (BUS_TYPE column 2), "
                                      "found none");
   }
   grid.index_buses();
 }
 
-int known_bus(const GridModel& grid, const RowReader& read, std::size_t column) {
+int known_bus(const GridModel& grid, const CaseText& text, const RowReader& read, std::size_t column) {
   const int bus = read.integer(column);
   if (!grid.bus_position_by_id.contains(bus)) {
-    read.fail(column, "a bus number listed in mpc.bus", std::to_string(bus) + " (no such bus)");
+    read.fail(column, "a bus number listed in " + text.prefix + "bus", std::to_string(bus) + " (no such bus)");
   }
   return bus;
 }
 
 void read_generators(const CaseText& text, GridModel& grid) {
   const Matrix& matrix = required_matrix(text, "gen", "generators");
-  check_widths("gen", matrix, kGenColumns);
+  check_widths(text.prefix, "gen", matrix, kGenColumns);
   for (const Row& row : matrix.rows) {
-    const RowReader read("gen", kGenColumns, row);
+    const RowReader read(text.prefix, "gen", kGenColumns, row);
     read.check_all_numbers();
     Generator generator;
-    generator.bus = known_bus(grid, read, kGenBus);
+    generator.bus = known_bus(grid, text, read, kGenBus);
     generator.pg_mw = read.number(kPg);
     generator.in_service = read.number(kGenStatus) > 0.0;
     generator.pmax_mw = read.number(kPmax);
@@ -444,13 +537,13 @@ void read_generators(const CaseText& text, GridModel& grid) {
 
 void read_branches(const CaseText& text, GridModel& grid) {
   const Matrix& matrix = required_matrix(text, "branch", "branches");
-  check_widths("branch", matrix, kBranchColumns);
+  check_widths(text.prefix, "branch", matrix, kBranchColumns);
   for (const Row& row : matrix.rows) {
-    const RowReader read("branch", kBranchColumns, row);
+    const RowReader read(text.prefix, "branch", kBranchColumns, row);
     read.check_all_numbers();
     Branch branch;
-    branch.from_bus = known_bus(grid, read, kFBus);
-    branch.to_bus = known_bus(grid, read, kTBus);
+    branch.from_bus = known_bus(grid, text, read, kFBus);
+    branch.to_bus = known_bus(grid, text, read, kTBus);
     branch.r_pu = read.number(kBrR);
     branch.x_pu = read.number(kBrX);
     branch.b_pu = read.number(kBrB);
@@ -462,8 +555,8 @@ void read_branches(const CaseText& text, GridModel& grid) {
   }
 }
 
-GenCost read_gencost_row(const Row& row, std::size_t generator) {
-  const RowReader read("gencost", kGencostColumns, row);
+GenCost read_gencost_row(std::string_view prefix, const Row& row, std::size_t generator) {
+  const RowReader read(prefix, "gencost", kGencostColumns, row);
   read.check_all_numbers();
   GenCost cost;
   const int model = read.integer(kModel);
@@ -480,7 +573,7 @@ GenCost read_gencost_row(const Row& row, std::size_t generator) {
   }
   const std::size_t values = static_cast<std::size_t>(count) * (piecewise ? 2 : 1);
   if (row.fields.size() < kGencostColumns.size() + values) {
-    throw MatpowerError(row.line, "mpc.gencost row (generator " + std::to_string(generator + 1) + ") has " +
+    throw MatpowerError(row.line, std::string(prefix) + "gencost row (generator " + std::to_string(generator + 1) + ") has " +
                                       std::to_string(row.fields.size()) + " columns; NCOST = " +
                                       std::to_string(count) + (piecewise ? " points" : " coefficients") +
                                       " need " + std::to_string(kGencostColumns.size() + values));
@@ -507,17 +600,17 @@ void read_gencosts(const CaseText& text, GridModel& grid) {
   const Matrix& matrix = found->second;
   const std::size_t generators = grid.generators.size();
   if (matrix.rows.size() != generators && matrix.rows.size() != 2 * generators) {
-    throw MatpowerError(matrix.line, "mpc.gencost has " + std::to_string(matrix.rows.size()) + " rows; expected " +
+    throw MatpowerError(matrix.line, text.prefix + "gencost has " + std::to_string(matrix.rows.size()) + " rows; expected " +
                                          std::to_string(generators) + " (one per generator) or " +
                                          std::to_string(2 * generators) + " (with reactive power costs)");
   }
   if (matrix.rows.empty()) return;
-  check_widths("gencost", matrix, kGencostColumns);
+  check_widths(text.prefix, "gencost", matrix, kGencostColumns);
   for (std::size_t generator = 0; generator < generators; ++generator) {
-    grid.gencosts.push_back(read_gencost_row(matrix.rows[generator], generator));  // reactive rows ignored
+    grid.gencosts.push_back(read_gencost_row(text.prefix, matrix.rows[generator], generator));  // reactive rows ignored
   }
   for (std::size_t row = generators; row < matrix.rows.size(); ++row) {
-    read_gencost_row(matrix.rows[row], row - generators);  // still well-formed
+    read_gencost_row(text.prefix, matrix.rows[row], row - generators);  // still well-formed
   }
 }
 

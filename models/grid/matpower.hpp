@@ -1,5 +1,7 @@
 #pragma once
-/** MATPOWER case files (format version 2): bus, gen, branch and gencost matrices, baseMVA. */
+/** MATPOWER case files: bus, gen, branch and gencost matrices, baseMVA. Format version 2 (a function
+ * returning the struct `mpc`) and version 1 (a function returning the matrices as separate outputs,
+ * `function [baseMVA, bus, gen, branch, areas, gencost] = name`, as in MATPOWER's own test cases). */
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -18,7 +20,8 @@ class MatpowerError : public std::runtime_error {
   int line_;
 };
 
-/** Parse a case file's text. `name` names the case (e.g. the file stem) in the model.
+/** Parse a case file's text (version 2, or version 1 as MATPOWER's loadcase reads it: the outputs by
+ * position; the columns read here are the same in both versions). `name` names the case (e.g. the file stem) in the model.
  * Throws MatpowerError naming the line and what is wrong (missing matrix, wrong column count,
  * unparsable number, bad bus reference, version other than 2, gencost rows not matching the
  * generators, ...). Models never read files: sim/ reads the text and attaches the path. */

@@ -523,15 +523,14 @@ TEST_P(DcOpfShippedCase, LmpsDecomposeOverPtdfs) {
   }
 }
 
-TEST(DcOpf, Case9MatchesMatpowerRundcopf) {
-  // MATPOWER's rundcopf('case9') prints "Objective Function Value = 5216.03 $/hr" (rounded to cents).
-  GridModel grid;
-  std::string why;
-  if (!load_case("case9", grid, why)) GTEST_SKIP() << why;
-  const DcOpfResult r = solve_dc_opf(grid);
-  ASSERT_TRUE(r.optimal) << r.status;
-  EXPECT_NEAR(r.objective_per_h, 5216.03, 0.005);
-}
+// A test used to compare case9's objective with "5216.03 $/hr", a figure recalled as MATPOWER's
+// rundcopf('case9') output but never checked: MATPOWER's sources hold no text printout of that run (its
+// own 9-bus DC-OPF solution, lib/t/soln9_dcopf.mat, is a binary file and of another case, t_case9_opf),
+// so it could not be confirmed and was removed. The
+// comparison with MATPOWER is now against a checked, public printout of MATPOWER's own test suite
+// (rundcopf on lib/t/t_auction_case.m as lib/t/t_printpf.m runs it, lib/t/pretty_print_dcopf.txt):
+// objective, dispatch, dispatchable loads, every LMP, angle and flow, the binding line and the limit
+// multipliers, to their printed precision. See matpower_reference_test.cpp.
 
 TEST_P(DcOpfShippedCase, Deterministic) {
   const DcOpfResult again = solve_dc_opf(grid_);

@@ -196,6 +196,80 @@ TEST(Matpower, BusIndexFindsBusesAndSurvivesAStaleIndex) {
 
 // ---- Errors: each names the line and what was expected ----------------------------------------
 
+/** kThreeBus in MATPOWER's version 1 format: the function returns the matrices as separate outputs
+ * (as lib/t/t_auction_case.m and t_case9_opf.m in MATPOWER's test suite do). */
+std::string three_bus_version1() {
+  std::string text = kThreeBus;
+  const auto replace = [&text](const std::string& from, const std::string& to) {
+    for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+      text.replace(at, from.size(), to);
+  };
+  replace("function mpc = three", "function [baseMVA, bus, gen, branch, areas, gencost] = three");
+  replace("mpc.version = '2';\n", "");
+  replace("mpc.", "");
+  return text + "areas = [\n\t1\t1;\n\t2\t3;\n];\nreturn;\n";
+}
+
+TEST(Matpower, ReadsVersionOneCaseFunctions) {
+  const std::string text = three_bus_version1();
+  ASSERT_EQ(text.find("mpc"), std::string::npos) << text;
+  const GridModel v1 = parse_matpower(text, "three");
+  const GridModel v2 = parse_matpower(kThreeBus, "three");
+  EXPECT_DOUBLE_EQ(v1.base_mva, v2.base_mva);
+  ASSERT_EQ(v1.buses.size(), v2.buses.size());
+  for (std::size_t i = 0; i < v1.buses.size(); ++i) {
+    EXPECT_EQ(v1.buses[i].id, v2.buses[i].id);
+    EXPECT_EQ(v1.buses[i].pd_mw, v2.buses[i].pd_mw);
+    EXPECT_EQ(v1.buses[i].area, v2.buses[i].area);
+  }
+  ASSERT_EQ(v1.generators.size(), 1u);
+  EXPECT_EQ(v1.generators[0].pmax_mw, v2.generators[0].pmax_mw);
+  ASSERT_EQ(v1.branches.size(), 3u);
+  EXPECT_EQ(v1.branches[2].rate_a_mva, v2.branches[2].rate_a_mva);
+  ASSERT_EQ(v1.gencosts.size(), 1u);
+  EXPECT_EQ(v1.gencosts[0].coefficients, v2.gencosts[0].coefficients);
+  EXPECT_EQ(v1.bus_index(3), 2u);
+
+  // Outputs are taken by position, as MATPOWER's loadcase does: the local names do not matter, and
+  // four outputs (no costs) are enough for a power flow.
+  std::string renamed = text;
+  renamed.replace(renamed.find("[baseMVA, bus, gen, branch, areas, gencost]"), 43, "[base, b, g, br]");
+  const auto rename = [&renamed](const std::string& from, const std::string& to) {
+    renamed.replace(renamed.find(from), from.size(), to);
+  };
+  rename("baseMVA = 100", "base = 100");
+  rename("bus = [", "b = [");
+  rename("gen = [", "g = [");
+  rename("branch = [", "br = [");
+  renamed.erase(renamed.find("gencost = ["));  // costs and areas are no outputs any more
+  const GridModel four = parse_matpower(renamed, "four");
+  EXPECT_EQ(four.buses.size(), 3u);
+  EXPECT_EQ(four.branches.size(), 3u);
+  EXPECT_TRUE(four.gencosts.empty());
+}
+
+TEST(MatpowerErrors, VersionOneProblems) {
+  const std::string text = three_bus_version1();
+  // Messages name the variables without "mpc.".
+  std::string bad = text;
+  bad.replace(bad.find("\t2\t1\t60"), 6, "\t7\t1\t60");  // a bus 7 appears, bus 2 is gone
+  EXPECT_THAT(error_of(bad).what(), AllOf(HasSubstr("branch column 2 (T_BUS)"), HasSubstr("listed in bus"),
+                                          ::testing::Not(HasSubstr("mpc."))));
+  bad = text;
+  bad.replace(bad.find("baseMVA = 100;"), 14, "");
+  EXPECT_THAT(error_of(bad).what(), HasSubstr("missing baseMVA"));
+  bad = text;
+  bad.replace(bad.find("baseMVA = 100;"), 14, "baseMVA = 100; x = 3;");
+  EXPECT_THAT(error_of(bad).what(), AllOf(HasSubstr("one of the function's outputs"), HasSubstr("'x = 3;'")));
+  bad = text;
+  bad.replace(bad.find("[baseMVA, bus, gen, branch, areas, gencost]"), 43, "[baseMVA, bus, gen]");
+  EXPECT_EQ(error_of(bad).line(), 1);
+  EXPECT_THAT(error_of(bad).what(), HasSubstr("expected at least 4"));
+  bad = text;
+  bad.replace(bad.find("bus = ["), 7, "gen = [");  // gen assigned twice
+  EXPECT_THAT(error_of(bad).what(), HasSubstr("gen is assigned twice"));
+}
+
 TEST(MatpowerErrors, VersionOtherThanTwo) {
   const MatpowerError error = error_of(three_bus_with("mpc.version = '2';", "mpc.version = '1';"));
   EXPECT_EQ(error.line(), 2);
