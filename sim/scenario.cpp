@@ -49,7 +49,8 @@ constexpr std::array<std::string_view, 3> kCrashKeys{"node", "at", "duration"};
 constexpr std::array<std::string_view, 4> kByzantineKeys{"node", "behaviour", "from", "until"};
 constexpr std::array<std::string_view, 3> kMisreportKeys{"node", "from", "until"};
 constexpr std::array<std::string_view, 5> kLinkFaultKeys{"between", "from", "until", "loss", "extra_delay"};
-constexpr std::array<std::string_view, 2> kGridKeys{"file", "security_check"};
+constexpr std::array<std::string_view, 4> kGridKeys{"file", "zones", "tie_lines", "security_check"};
+constexpr std::array<std::string_view, 2> kTieLineKeys{"between", "capacity"};
 constexpr std::array<std::string_view, 1> kSiteKeys{"latitude"};
 constexpr std::array<std::string_view, 7> kMarketKeys{"design", "clearing", "interval", "gate_closure",
                                                       "bid_window", "exchange_fee", "fixed_price"};
@@ -59,8 +60,9 @@ constexpr std::array<std::string_view, 5> kNetworkKeys{"model", "backbone", "exc
 constexpr std::array<std::string_view, 2> kLinkKeys{"latency", "bandwidth"};
 constexpr std::array<std::string_view, 5> kMessageSizeKeys{"bid", "ack", "result", "result_per_trade",
                                                            "settlement"};
-constexpr std::array<std::string_view, 10> kGroupKeys{"name",    "type",     "count",   "load", "pv",
-                                                      "battery", "strategy", "network", "bus",  "management_node"};
+constexpr std::array<std::string_view, 11> kGroupKeys{"name",    "type",     "count",   "load", "pv",
+                                                      "battery", "strategy", "network", "bus",  "zone",
+                                                      "management_node"};
 // Keys of both profile kinds; the ones of the other kind are rejected as "does not apply".
 constexpr std::array<std::string_view, 5> kLoadKeys{"profile", "daily_energy", "noise", "file", "scale"};
 constexpr std::array<std::string_view, 5> kPvKeys{"profile", "peak_power", "noise", "file", "scale"};
@@ -232,19 +234,111 @@ NetworkSpec read_network(const Value& value) {
   return network;
 }
 
+/** grid.zones and grid.tie_lines: the zonal model, and its mirror as a GridModel (GridSpec). */
+void read_zonal_grid(const MapView& map, GridSpec& grid) {
+  constexpr std::string_view kZonesForm = "a non-empty list of zone names (letters, digits, '_' and '-')";
+  const Value zones = map.required("zones", kZonesForm);
+  if (!zones.node().IsSequence() || zones.node().size() == 0) zones.fail(kZonesForm);
+  std::vector<std::string> names;
+  const std::vector<YAML::Node> items = scenario_yaml::elements(zones.node());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const Value item(zones.origin(), items[i], zones.key() + "[" + std::to_string(i) + "]");
+    const std::string name = item.text(kNameForm);
+    item.require(is_name(name), kNameForm);
+    if (std::find(names.begin(), names.end(), name) != names.end()) item.fail("a name not used by an earlier zone");
+    names.push_back(name);
+  }
+  grid.zonal = true;
+  for (std::size_t z = 0; z < names.size(); ++z) {
+    grid.zonal_model.zones.push_back(grid::Zone{static_cast<int>(z + 1), names[z]});
+  }
+  std::optional<Value> ties = map.find("tie_lines");
+  if (ties) {
+    constexpr std::string_view kTiesForm = "a list of tie-lines ({between: [ZONE, ZONE], capacity: 2MW})";
+    if (!ties->node().IsSequence()) ties->fail(kTiesForm);
+    const std::vector<YAML::Node> lines = scenario_yaml::elements(ties->node());
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      const Value item(ties->origin(), lines[i], ties->key() + "[" + std::to_string(i) + "]");
+      const MapView tie_map(item, kTieLineKeys);
+      constexpr std::string_view kBetween = "a list of two different names from grid.zones";
+      const Value between = tie_map.required("between", kBetween);
+      if (!between.node().IsSequence() || between.node().size() != 2) between.fail(kBetween);
+      const std::vector<YAML::Node> ends = scenario_yaml::elements(between.node());
+      std::size_t zone[2] = {0, 0};
+      for (std::size_t e = 0; e < 2; ++e) {
+        const Value end(ties->origin(), ends[e], between.key() + "[" + std::to_string(e) + "]");
+        const std::string name = end.choice(names);
+        zone[e] = static_cast<std::size_t>(std::find(names.begin(), names.end(), name) - names.begin());
+      }
+      if (zone[0] == zone[1]) between.fail(kBetween, "the same zone twice");
+      constexpr std::string_view kCapacity = "a power >= 0 such as 2MW or 500kW, or unlimited";
+      const Value capacity = tie_map.required("capacity", kCapacity);
+      double capacity_mw = grid::kUnlimitedMw;
+      if (!(capacity.node().IsScalar() && capacity.node().Scalar() == "unlimited")) {
+        if (!capacity.node().IsScalar()) capacity.fail(kCapacity);
+        double kw = 0.0;
+        try {
+          kw = capacity.quantity(units::parse_power_kw);
+        } catch (const InputError&) {
+          capacity.fail(kCapacity);  // the same position and key, naming `unlimited` too
+        }
+        capacity.require(std::isfinite(kw) && kw >= 0.0, kCapacity);
+        capacity_mw = kw / 1000.0;
+      }
+      grid.zonal_model.tie_lines.push_back(grid::TieLine{zone[0], zone[1], capacity_mw});
+    }
+  }
+  // Every pair of zones must be joined (a tie-line with capacity 0 for a border that carries nothing):
+  // otherwise a trade between them could not be checked against any tie-line.
+  const std::vector<int> component = grid::zone_components(grid.zonal_model);
+  for (std::size_t z = 1; z < component.size(); ++z) {
+    if (component[z] != 0) {
+      const std::string expected = "tie-lines joining every zone to every other, directly or through others "
+                                   "(capacity: 0MW for a border that carries nothing)";
+      const std::string got = "no path from zone " + names[0] + " to zone " + names[z];
+      if (ties) ties->fail(expected, got);
+      map.required("tie_lines", expected).fail(expected, got);
+    }
+  }
+  // The mirror: zones as buses, tie-lines as branches, for the trace's branch and bus columns.
+  grid.model.name = "zones";
+  for (const grid::Zone& zone : grid.zonal_model.zones) {
+    grid::Bus bus;
+    bus.id = zone.id;
+    bus.area = zone.id;
+    grid.model.buses.push_back(bus);
+  }
+  for (const grid::TieLine& tie : grid.zonal_model.tie_lines) {
+    grid::Branch branch;
+    branch.from_bus = grid.zonal_model.zones[tie.from_zone].id;
+    branch.to_bus = grid.zonal_model.zones[tie.to_zone].id;
+    branch.rate_a_mva = std::isinf(tie.capacity_mw) ? 0.0 : tie.capacity_mw;
+    grid.model.branches.push_back(branch);
+  }
+  grid.model.index_buses();
+}
+
 GridSpec read_grid(const Value& value, const std::filesystem::path& scenario_dir) {
   constexpr std::string_view kExpected = "a path to a MATPOWER case file, relative to the scenario file";
   GridSpec grid;
   const MapView map(value, kGridKeys);
-  const Value file = map.required("file", kExpected);
-  const std::string name = file.text(kExpected);
-  file.require(!name.empty(), kExpected);
-  grid.present = true;
-  grid.file_path = (scenario_dir / name).lexically_normal().string();
-  try {
-    grid.model = load_grid_file(grid.file_path);
-  } catch (const InputError& error) {
-    throw InputError(std::string(error.what()) + " (the grid named by " + file.key() + " at " + file.where() + ")");
+  if (map.find("zones")) {
+    map.reject("file", "grid.zones (a zonal grid)", "bus-branch grids, without zones and tie_lines");
+    read_zonal_grid(map, grid);
+    grid.present = true;
+  } else {
+    map.reject("tie_lines", "no grid.zones", "zonal grids: grid: {zones: [...], tie_lines: [...]}");
+    const Value file = map.required(
+        "file", std::string(kExpected) + " (or zones: [...] and tie_lines: [...] for a zonal grid)");
+    const std::string name = file.text(kExpected);
+    file.require(!name.empty(), kExpected);
+    grid.present = true;
+    grid.file_path = (scenario_dir / name).lexically_normal().string();
+    try {
+      grid.model = load_grid_file(grid.file_path);
+    } catch (const InputError& error) {
+      throw InputError(std::string(error.what()) + " (the grid named by " + file.key() + " at " + file.where() + ")");
+    }
   }
   if (auto check = map.find("security_check")) {
     const std::string option = check->choice({"none", "cancel_last", "reopen"});
@@ -697,7 +791,15 @@ ParticipantGroup read_group(const Value& value, const GroupContext& context) {
   if (auto strategy = map.find("strategy")) group.strategy = read_strategy(*strategy, context.utility);
   group.access = LinkSpec{0.020, 10e6 / 8};  // 20ms, 10Mbps: a household broadband line
   if (auto network = map.find("network")) group.access = read_link(*network, group.access);
-  if (context.grid) {
+  if (context.grid && context.grid->zonal) {
+    std::vector<std::string> names;
+    for (const grid::Zone& zone : context.grid->zonal_model.zones) names.push_back(zone.name);
+    map.reject("bus", "a zonal grid (grid.zones)", "bus-branch grids: grid: {file: ...}; use zone: NAME");
+    const Value zone = map.required("zone", "the name of a zone in grid.zones (every group needs one with a zonal grid)");
+    const std::string name = zone.choice(names);
+    group.zone = static_cast<std::size_t>(std::find(names.begin(), names.end(), name) - names.begin());
+  } else if (context.grid) {
+    map.reject("zone", "a bus-branch grid (grid.file)", "zonal grids: grid: {zones: [...]}; use bus: NUMBER");
     const std::string expected = "the number of a bus in " + context.grid->file_path;
     const Value bus = map.required("bus", expected + " (every group needs one with a top-level grid)");
     const std::int64_t number = bus.integer(expected);
@@ -707,6 +809,7 @@ ParticipantGroup read_group(const Value& value, const GroupContext& context) {
     group.bus = static_cast<int>(number);
   } else {
     map.reject("bus", "no top-level grid", "scenarios with grid: {file: ...}");
+    map.reject("zone", "no top-level grid", "scenarios with grid: {zones: [...]}");
   }
   if (context.consortium != nullptr && !context.consortium->management_nodes.empty()) {
     const auto& nodes = context.consortium->management_nodes;
@@ -794,6 +897,11 @@ Scenario read_scenario(const Value& root, const std::string& path) {
     MapView(*top.find("market"), kMarketKeys)
         .required("clearing", "")
         .fail("a rule that needs no grid: clearing: nodal needs a top-level grid: {file: ...}");
+  }
+  if (scenario.market.clearing_rule == market::Nodal::kName && scenario.grid.zonal) {
+    MapView(*top.find("market"), kMarketKeys)
+        .required("clearing", "")
+        .fail("a rule that runs on zones: clearing: nodal needs a bus-branch grid: {file: ...}, not grid.zones");
   }
 
   const bool consortium = scenario.market.design == MarketDesign::kConsortium;

@@ -14,6 +14,7 @@
 
 #include "models/consensus/consortium_params.hpp"
 #include "models/grid/grid_model.hpp"
+#include "models/grid/zonal.hpp"
 #include "models/ledger/crypto_suite.hpp"
 #include "models/market/security_check.hpp"
 #include "models/market/clearing_rule.hpp"
@@ -73,7 +74,8 @@ struct ParticipantGroup {
   BatterySpec battery;    // present == false for consumers
   StrategySpec strategy;
   LinkSpec access;        // each member's own access link to the backbone
-  int bus = 0;            // external bus number of every member in the grid (only with a grid)
+  int bus = 0;            // external bus number of every member in the grid (only with a bus-branch grid)
+  std::size_t zone = 0;   // position in GridSpec::zonal.zones of every member's zone (only with a zonal grid)
   std::uint32_t management_node = 0;  // consortium: index of the management node that admits the members
 };
 
@@ -117,8 +119,15 @@ struct NetworkSpec {
 /** The physical grid the market runs on (top-level `grid`), for grid-aware clearing rules. */
 struct GridSpec {
   bool present = false;
-  std::string file_path;   // the case file, resolved relative to the scenario
-  grid::GridModel model;   // as read by load_grid_file
+  /** grid.zones instead of grid.file: a zonal grid (zones joined by tie-lines with transfer
+   * capacities, the transnational case); participant groups then sit in zones, not at buses. */
+  bool zonal = false;
+  std::string file_path;   // the case file, resolved relative to the scenario (bus-branch only)
+  /** Bus-branch: as read by load_grid_file. Zonal: a mirror of `zonal` for the trace's branch
+   * columns: one bus per zone (id = zone id = 1-based position, area = the same) and one branch
+   * per tie-line (from_bus/to_bus = the zone ids, RATE_A = capacity in MW, 0 for unlimited). */
+  grid::GridModel model;
+  grid::ZonalModel zonal_model;  // zonal only: zones in declaration order (id = position + 1), tie-lines
   /** grid.security_check: "none" (default) or "cancel_last" (seed 003 Fig. 5 option A: after a
    * non-nodal rule clears, cancel the trades declared last while a line is overloaded). */
   market::SecurityCheck security_check = market::SecurityCheck::kNone;

@@ -77,9 +77,14 @@ RunOutcome run_scenario(const Scenario& sc, const RunOptions& options) {
   timing.bid_window_s = sc.market.bid_window_s;
   timing.intervals = sc.interval_count();
 
-  // The grid as grid-aware rules see it: each participant at its group's bus.
+  // The grid as grid-aware rules see it: each participant at its group's bus, or in its group's zone.
   std::unique_ptr<grid::GridView> grid_view;
-  if (sc.grid.present) {
+  if (sc.grid.present && sc.grid.zonal) {
+    std::vector<std::size_t> participant_zone;
+    participant_zone.reserve(sc.participant_count());
+    for (const ParticipantGroup& group : sc.groups) participant_zone.insert(participant_zone.end(), group.count, group.zone);
+    grid_view = std::make_unique<grid::GridView>(sc.grid.zonal_model, std::move(participant_zone), timing.interval_s / 3600.0);
+  } else if (sc.grid.present) {
     std::vector<int> participant_bus;
     participant_bus.reserve(sc.participant_count());
     for (const ParticipantGroup& group : sc.groups) participant_bus.insert(participant_bus.end(), group.count, group.bus);

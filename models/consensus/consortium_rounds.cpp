@@ -101,6 +101,26 @@ RoundOutcomeData compute_round(const RoundInputs& in) {
       std::vector<market::Trade> kept;
       std::vector<market::SecurityIteration> its;
       for (const market::Trade& t : trades) {
+        if (in.grid->is_zonal()) {
+          // Zonal: every trade between two zones one of which an objected tie-line touches.
+          const std::size_t from = in.grid->zone_of(t.seller), to = in.grid->zone_of(t.buyer);
+          const auto touches = [&](std::size_t tie) {
+            const grid::TieLine& line = in.grid->zonal().tie_lines.at(tie);
+            return line.from_zone == from || line.to_zone == from || line.from_zone == to || line.to_zone == to;
+          };
+          const auto on = std::find_if(branches.begin(), branches.end(), [&](std::size_t tie) {
+            return tie < in.grid->zonal().tie_lines.size() && touches(tie);
+          });
+          if (from == to || on == branches.end()) {
+            kept.push_back(t);
+            continue;
+          }
+          const grid::TieLine& line = in.grid->zonal().tie_lines[*on];
+          const double mw = t.quantity_kwh / (in.grid->interval_h() * 1000.0);
+          const bool forward = line.from_zone == from || line.to_zone == to;
+          its.push_back(market::SecurityIteration{0, *on, forward ? mw : -mw, line.capacity_mw, t});
+          continue;
+        }
         const std::vector<double> f = market::trade_flows_mw(std::span<const market::Trade>(&t, 1), *in.grid);
         std::size_t on = branches.size();
         for (std::size_t i = 0; i < branches.size(); ++i)

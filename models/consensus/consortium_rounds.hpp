@@ -25,7 +25,7 @@ inline constexpr double kClearingSecondsPerOrder = 1.8e-7;
 struct RoundInputs {
   IntervalIndex interval = 0;
   const std::vector<BundledOrder>* book = nullptr;                    // the clearing input
-  const std::vector<std::vector<std::size_t>>* security_rounds = nullptr;  // objected branches per round
+  const std::vector<std::vector<std::size_t>>* security_rounds = nullptr;  // objected branches (tie-lines on a zonal grid) per round
   const market::ClearingRule* rule = nullptr;
   const grid::GridView* grid = nullptr;  // needed when security_rounds is not empty
   std::uint64_t seed = 1;
@@ -45,7 +45,8 @@ struct RoundOutcomeData {
  * apply each security round: cancel with security_check_on(objected branches) (option A); with
  * option B also re-clear the unmatched remainders of the book, without the order declared last in
  * each cancelled trade (Rng(seed, "clearing-reopen", k * 256 + round)), and check again; from round max_security_rounds - 1 on, cancel every trade
- * with flow on an objected branch. Deterministic: every management node gets the same trades. */
+ * with flow on an objected branch (zonal grid: every trade between two zones, one of which an
+ * objected tie-line touches). Deterministic: every management node gets the same trades. */
 RoundOutcomeData compute_round(const RoundInputs& in);
 
 /** The book's orders by id. */

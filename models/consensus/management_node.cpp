@@ -632,6 +632,7 @@ struct ManagementNode::State {
   /** Overloads on the branches this node watches: those touching a bus of one of its subjects,
    * and those touching no subject's bus at all (every node watches those). */
   std::vector<VoteBody::Objection> check_area_flows(const std::vector<market::Trade>& trades) const {
+    if (p.grid->is_zonal()) return check_area_transfers(trades);
     const grid::GridModel& model = p.grid->model();
     std::set<int> my_buses, subject_buses;
     for (ParticipantId i = 0; i < p.participant_area.size() && i < p.grid->participant_count(); ++i) {
@@ -648,6 +649,24 @@ struct ManagementNode::State {
       const double limit = br.rate_a_mva;
       if (!(limit > 0.0)) continue;
       if (std::abs(flows[b]) > limit * (1.0 + 1e-9)) out.push_back({b, flows[b], limit});
+    }
+    return out;
+  }
+
+  /** Zonal grid: the congested tie-lines this node watches, those touching a zone of one of its
+   * subjects and those touching no subject's zone at all (every node watches those). */
+  std::vector<VoteBody::Objection> check_area_transfers(const std::vector<market::Trade>& trades) const {
+    std::set<std::size_t> my_zones, subject_zones;
+    for (ParticipantId i = 0; i < p.participant_area.size() && i < p.grid->participant_count(); ++i) {
+      subject_zones.insert(p.grid->zone_of(i));
+      if (p.participant_area[i] == p.index) my_zones.insert(p.grid->zone_of(i));
+    }
+    std::vector<VoteBody::Objection> out;
+    for (const market::TieLineCongestion& c : market::congested_tie_lines(trades, *p.grid)) {
+      const grid::TieLine& tie = p.grid->zonal().tie_lines[c.tie_line];
+      const bool mine = my_zones.count(tie.from_zone) != 0 || my_zones.count(tie.to_zone) != 0;
+      const bool nobodys = subject_zones.count(tie.from_zone) == 0 && subject_zones.count(tie.to_zone) == 0;
+      if (mine || nobodys) out.push_back({c.tie_line, c.transfer_mw, c.capacity_mw});
     }
     return out;
   }

@@ -197,6 +197,8 @@ TransferCheck check_transfers(const ZonalModel& zonal, const std::vector<double>
       residual, source,
       boost::color_map(boost::make_iterator_property_map(color.begin(), boost::get(boost::vertex_index, graph))));
   const auto reached = [&color](std::size_t zone) { return color[zone] != boost::white_color; };
+  check.exporter_side.resize(zone_count);
+  for (std::size_t zone = 0; zone < zone_count; ++zone) check.exporter_side[zone] = reached(zone);
   for (std::size_t k = 0; k < zonal.tie_lines.size(); ++k) {
     if (reached(zonal.tie_lines[k].from_zone) != reached(zonal.tie_lines[k].to_zone)) {
       check.congested_tie_lines.push_back(k);

@@ -70,6 +70,9 @@ struct TransferCheck {
    * capacity on them, or another path, is needed for the exports to fit. Empty too when the
    * exporters have no tie-line path at all to the importers (disconnected zones). */
   std::vector<std::size_t> congested_tie_lines;
+  /** Per zone: on the exporters' side of that minimum cut (empty when feasible). The zones on
+   * this side together export more than the congested tie-lines can carry out of them. */
+  std::vector<bool> exporter_side;
 };
 
 /** Can the tie-lines carry these net exports (MW per zone position, positive = export,

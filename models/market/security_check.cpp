@@ -1,5 +1,6 @@
 #include "models/market/security_check.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -8,6 +9,7 @@
 
 #include "models/grid/dc_network.hpp"
 #include "models/grid/grid_view.hpp"
+#include "models/grid/zonal.hpp"
 
 namespace ebsim::market {
 
@@ -95,6 +97,44 @@ DeclarationKey declaration_key(const Trade& trade, const std::unordered_map<Orde
 
 }  // namespace
 
+std::vector<double> zone_net_exports_mw(std::span<const Trade> trades, const grid::GridView& grid) {
+  const double mw_per_kwh = 1.0 / (grid.interval_h() * 1000.0);
+  std::vector<double> exports(grid.zonal().zones.size(), 0.0);
+  for (const Trade& trade : trades) {
+    const std::size_t seller_zone = grid.zone_of(trade.seller);
+    const std::size_t buyer_zone = grid.zone_of(trade.buyer);
+    if (seller_zone == buyer_zone) continue;  // adds nothing to either zone's net export
+    exports[seller_zone] += trade.quantity_kwh * mw_per_kwh;
+    exports[buyer_zone] -= trade.quantity_kwh * mw_per_kwh;
+  }
+  return exports;
+}
+
+namespace {
+
+/** The congestion of one transfer check, as reported per tie-line (see SecurityIteration). */
+std::vector<TieLineCongestion> congestions_of(const grid::ZonalModel& zonal, const std::vector<double>& exports,
+                                              const grid::TransferCheck& check) {
+  std::vector<TieLineCongestion> out;
+  if (check.feasible) return out;
+  double cut_transfer_mw = 0.0, cut_capacity_mw = 0.0;
+  for (std::size_t z = 0; z < exports.size(); ++z)
+    if (check.exporter_side[z]) cut_transfer_mw += exports[z];
+  for (std::size_t t : check.congested_tie_lines) cut_capacity_mw += zonal.tie_lines[t].capacity_mw;
+  for (std::size_t t : check.congested_tie_lines) {
+    const bool forward = check.exporter_side[zonal.tie_lines[t].from_zone];
+    out.push_back(TieLineCongestion{t, forward ? cut_transfer_mw : -cut_transfer_mw, cut_capacity_mw});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<TieLineCongestion> congested_tie_lines(std::span<const Trade> trades, const grid::GridView& grid) {
+  const std::vector<double> exports = zone_net_exports_mw(trades, grid);
+  return congestions_of(grid.zonal(), exports, grid::check_transfers(grid.zonal(), exports));
+}
+
 std::vector<double> trade_flows_mw(std::span<const Trade> trades, const grid::GridView& grid) {
   std::vector<std::size_t> all(trades.size());
   for (std::size_t p = 0; p < trades.size(); ++p) all[p] = p;
@@ -102,6 +142,52 @@ std::vector<double> trade_flows_mw(std::span<const Trade> trades, const grid::Gr
 }
 
 namespace {
+
+/** The zonal counterpart of cancel_last below: the same loop over the tie-lines' transfer check. */
+SecurityCheckResult cancel_last_zonal(std::span<const Trade> trades, std::span<const Order> bids,
+                                      std::span<const Order> offers, const grid::GridView& grid,
+                                      const std::vector<bool>* only) {
+  SecurityCheckResult result;
+  std::unordered_map<OrderId, double> arrived_s;  // lookups only
+  for (const auto side : {bids, offers}) {
+    for (const Order& order : side) arrived_s[order.id] = order.arrived_s;
+  }
+  const grid::ZonalModel& zonal = grid.zonal();
+  std::vector<std::size_t> kept(trades.size());  // positions of the trades still standing, in order
+  for (std::size_t p = 0; p < trades.size(); ++p) kept[p] = p;
+  std::vector<Trade> standing(trades.begin(), trades.end());
+
+  for (std::uint32_t iteration = 0; !kept.empty(); ++iteration) {
+    standing.clear();
+    for (std::size_t p : kept) standing.push_back(trades[p]);
+    const std::vector<double> exports = zone_net_exports_mw(standing, grid);
+    const grid::TransferCheck check = grid::check_transfers(zonal, exports);
+    if (check.feasible) break;
+    const std::vector<TieLineCongestion> congested = congestions_of(zonal, exports, check);
+    const auto watched = std::find_if(congested.begin(), congested.end(), [&](const TieLineCongestion& c) {
+      return only == nullptr || (*only)[c.tie_line];
+    });
+    if (watched == congested.end()) break;  // nothing (watched) is congested: disconnected zones, or not ours
+    // The trade declared last among those that carry energy out of the exporting side of the cut
+    // (cancelling one that carries energy into it would only make things worse). The exporting
+    // side exports more than the cut carries, so at least one trade crosses it outwards.
+    std::size_t last = kept.size();
+    for (std::size_t k = 0; k < kept.size(); ++k) {
+      const Trade& trade = trades[kept[k]];
+      if (!check.exporter_side[grid.zone_of(trade.seller)] || check.exporter_side[grid.zone_of(trade.buyer)]) continue;
+      if (last == kept.size() ||
+          declaration_key(trade, arrived_s) >= declaration_key(trades[kept[last]], arrived_s))
+        last = k;
+    }
+    if (last == kept.size()) break;  // unreachable: an infeasible cut has a trade crossing it outwards
+    result.iterations.push_back(
+        SecurityIteration{iteration, watched->tie_line, watched->transfer_mw, watched->capacity_mw, trades[kept[last]]});
+    kept.erase(kept.begin() + static_cast<std::ptrdiff_t>(last));
+  }
+  result.kept.reserve(kept.size());
+  for (std::size_t p : kept) result.kept.push_back(trades[p]);
+  return result;
+}
 
 SecurityCheckResult cancel_last(std::span<const Trade> trades, std::span<const Order> bids,
                                 std::span<const Order> offers, const grid::GridView& grid,
@@ -152,16 +238,18 @@ SecurityCheckResult security_check(std::span<const Trade> trades, std::span<cons
     case SecurityCheck::kCancelLast:
       break;
   }
+  if (grid.is_zonal()) return cancel_last_zonal(trades, bids, offers, grid, nullptr);
   return cancel_last(trades, bids, offers, grid, nullptr);
 }
 
 SecurityCheckResult security_check_on(std::span<const Trade> trades, std::span<const Order> bids,
                                       std::span<const Order> offers, const grid::GridView& grid,
                                       std::span<const std::size_t> branches) {
-  std::vector<bool> only(grid.model().branches.size(), false);
+  std::vector<bool> only(grid.is_zonal() ? grid.zonal().tie_lines.size() : grid.model().branches.size(), false);
   for (std::size_t b : branches) {
     if (b < only.size()) only[b] = true;
   }
+  if (grid.is_zonal()) return cancel_last_zonal(trades, bids, offers, grid, &only);
   return cancel_last(trades, bids, offers, grid, &only);
 }
 

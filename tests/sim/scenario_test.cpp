@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <numeric>
@@ -225,6 +226,87 @@ TEST(ScenarioGrid, BadSecurityCheckNamesTheKey) {
               AllOf(HasSubstr("grid.security_check"), HasSubstr("cancel_last")));
   // A security check needs a grid to check: grid without a file is an error naming grid.file.
   EXPECT_THAT(set_error("grid={security_check: cancel_last}"), HasSubstr("grid.file"));
+}
+
+// ---- Zonal grid: zones, tie-lines, groups in zones --------------------------------------------
+
+std::string zonal_error(const std::vector<std::string>& overrides) { return error_of(fixture("zonal_minimal.yaml"), overrides); }
+
+TEST(ScenarioZonalGrid, ZonesTieLinesAndGroupZones) {
+  const Scenario s = load_scenario(fixture("zonal_minimal.yaml"));
+  ASSERT_TRUE(s.grid.present);
+  EXPECT_TRUE(s.grid.zonal);
+  EXPECT_EQ(s.grid.security_check, market::SecurityCheck::kCancelLast);
+  ASSERT_EQ(s.grid.zonal_model.zones.size(), 2u);
+  EXPECT_EQ(s.grid.zonal_model.zones[1].name, "south");
+  EXPECT_EQ(s.grid.zonal_model.zones[1].id, 2);
+  ASSERT_EQ(s.grid.zonal_model.tie_lines.size(), 1u);
+  EXPECT_EQ(s.grid.zonal_model.tie_lines[0].from_zone, 0u);
+  EXPECT_EQ(s.grid.zonal_model.tie_lines[0].to_zone, 1u);
+  EXPECT_DOUBLE_EQ(s.grid.zonal_model.tie_lines[0].capacity_mw, 2.0);
+  EXPECT_EQ(s.groups[0].zone, 1u);
+  // The mirror the trace's branch columns use: zones as buses (ids 1, 2), tie-lines as branches.
+  ASSERT_EQ(s.grid.model.branches.size(), 1u);
+  EXPECT_EQ(s.grid.model.branches[0].from_bus, 1);
+  EXPECT_EQ(s.grid.model.branches[0].to_bus, 2);
+  EXPECT_DOUBLE_EQ(s.grid.model.branches[0].rate_a_mva, 2.0);
+
+  const Scenario other = load_scenario(
+      fixture("zonal_minimal.yaml"),
+      {"grid.tie_lines.0.capacity=500kW", "participants.homes.zone=north", "grid.security_check=none"});
+  EXPECT_DOUBLE_EQ(other.grid.zonal_model.tie_lines[0].capacity_mw, 0.5);
+  EXPECT_EQ(other.groups[0].zone, 0u);
+  EXPECT_EQ(other.grid.security_check, market::SecurityCheck::kNone);
+  const Scenario unlimited = load_scenario(fixture("zonal_minimal.yaml"), {"grid.tie_lines.0.capacity=unlimited"});
+  EXPECT_TRUE(std::isinf(unlimited.grid.zonal_model.tie_lines[0].capacity_mw));
+  EXPECT_DOUBLE_EQ(unlimited.grid.model.branches[0].rate_a_mva, 0.0);  // MATPOWER's "unlimited"
+
+  const Scenario shipped = load_scenario(kSourceDir + "/scenarios/consortium/transnational_zonal.yaml");
+  EXPECT_TRUE(shipped.grid.zonal);
+  EXPECT_EQ(shipped.grid.zonal_model.zones.size(), 3u);
+  EXPECT_EQ(shipped.grid.security_option, consensus::SecurityOption::kCancelLast);
+}
+
+TEST(ScenarioZonalGrid, BadZonalInputNamesFileLineAndKey) {
+  // A tie-line to a zone not in grid.zones: file, line 11, the key, the zones there are.
+  EXPECT_THAT(fixture_error("zonal_unknown_zone.yaml"),
+              AllOf(HasSubstr("zonal_unknown_zone.yaml:11:"), HasSubstr("grid.tie_lines[0].between[1]"),
+                    HasSubstr("north"), HasSubstr("south"), HasSubstr("west")));
+  EXPECT_THAT(zonal_error({"grid.tie_lines.0.capacity=-1MW"}),
+              AllOf(HasSubstr("grid.tie_lines[0].capacity"), HasSubstr("unlimited")));
+  EXPECT_THAT(zonal_error({"grid.tie_lines.0.capacity=2"}), HasSubstr("grid.tie_lines[0].capacity"));
+  EXPECT_THAT(zonal_error({"grid.tie_lines.0.capacity=lots"}), HasSubstr("grid.tie_lines[0].capacity"));
+  EXPECT_THAT(zonal_error({"grid.tie_lines.0={between: [north, south], capacity: 1MW, length: 3km}"}),
+              AllOf(HasSubstr("grid.tie_lines[0].length"), HasSubstr("between")));
+  EXPECT_THAT(zonal_error({"grid.tie_lines.0={between: [north, north], capacity: 1MW}"}),
+              AllOf(HasSubstr("grid.tie_lines[0].between"), HasSubstr("the same zone twice")));
+  EXPECT_THAT(zonal_error({"grid.tie_lines.0={between: [north], capacity: 1MW}"}),
+              AllOf(HasSubstr("grid.tie_lines[0].between"), HasSubstr("two different names")));
+  EXPECT_THAT(zonal_error({"grid.tie_lines.0={between: [north, south]}"}),
+              AllOf(HasSubstr("grid.tie_lines[0]"), HasSubstr("capacity")));
+  EXPECT_THAT(zonal_error({"grid.zones=[north, north]"}),
+              AllOf(HasSubstr("grid.zones[1]"), HasSubstr("not used by an earlier zone")));
+  EXPECT_THAT(zonal_error({"grid.zones=[]"}), AllOf(HasSubstr("grid.zones"), HasSubstr("non-empty list")));
+  EXPECT_THAT(zonal_error({"grid.zones=[north, south, east]"}),
+              AllOf(HasSubstr("grid.tie_lines"), HasSubstr("no path from zone north to zone east")));
+  EXPECT_THAT(zonal_error({"grid.file=../../../scenarios/grids/feeder3.m"}),
+              AllOf(HasSubstr("grid.file"), HasSubstr("grid.zones")));
+  EXPECT_THAT(error_of(fixture("valid_minimal.yaml"), {"grid={file: ../../../scenarios/grids/feeder3.m, tie_lines: []}",
+                                                       "participants.homes.bus=2"}),
+              AllOf(HasSubstr("grid.tie_lines"), HasSubstr("no grid.zones")));
+  // Groups: exactly the kind of place the grid has.
+  EXPECT_THAT(zonal_error({"participants.homes.zone=west"}),
+              AllOf(HasSubstr("participants[homes].zone"), HasSubstr("north"), HasSubstr("west")));
+  EXPECT_THAT(zonal_error({"participants.homes.bus=2"}),
+              AllOf(HasSubstr("participants[homes].bus"), HasSubstr("zonal grid")));
+  EXPECT_THAT(error_of(fixture("valid_minimal.yaml"), {"grid={zones: [north, south], tie_lines: [{between: [north, south], capacity: 1MW}]}"}),
+              AllOf(HasSubstr("participants[homes]"), HasSubstr("zone"), HasSubstr("every group needs one with a zonal grid")));
+  EXPECT_THAT(error_of(fixture("valid_minimal.yaml"), {kFeederOverride, "participants.homes.bus=2", "participants.homes.zone=north"}),
+              AllOf(HasSubstr("participants[homes].zone"), HasSubstr("bus-branch grid")));
+  EXPECT_THAT(set_error("participants.homes.zone=north"),
+              AllOf(HasSubstr("participants[homes].zone"), HasSubstr("no top-level grid")));
+  EXPECT_THAT(zonal_error({"market.clearing=nodal"}),
+              AllOf(HasSubstr("market.clearing"), HasSubstr("bus-branch grid")));
 }
 
 // ---- Positive: overrides -------------------------------------------------------------------
@@ -457,7 +539,7 @@ TEST(ScenarioErrors, SetUnknownKey) {
                     HasSubstr("(did you mean 'interval'?)")));
   EXPECT_THAT(set_error("participants.homes.colour=red"),
               HasSubstr("--set participants.homes.colour=red: participants[homes].colour: expected one of the keys "
-                        "name, type, count, load, pv, battery, strategy, network, bus, management_node, got 'colour'"));
+                        "name, type, count, load, pv, battery, strategy, network, bus, zone, management_node, got 'colour'"));
   EXPECT_THAT(set_error("tariff.retail=1/kWh"), HasSubstr("--set tariff.retail=1/kWh: tariff: expected one of the keys"));
 }
 

@@ -51,9 +51,9 @@ TEST(P2pBlockTree, ExtendingTheTipCountsConfirmations) {
 
 TEST(P2pBlockTree, EqualWorkKeepsTheFirstSeenThenMoreWorkReorganises) {
   //        g
-  //       / \
+  //       / \    (two children of genesis)
   //     a1   b1        a1 seen first: tie at work 1 keeps a1 (b1 stale)
-  //           \
+  //           \   (b2 on b1)
   //            b2      b1-b2 has work 2 > 1: reorganise; a1 disconnected, b1 b2 connected
   const BlockPtr g = make_genesis();
   BlockTree tree(g);
