@@ -163,6 +163,12 @@ void read_security_checks(const std::string& path, RunSummary& s) {
         s.security_cancelled_kwh += row.quantity_kwh;
       },
       {"quantity_kwh"});
+  trace::for_each_row<trace::LineFlowRecord>(
+      path,
+      [&](const trace::LineFlowRecord& row) {
+        if (row.limit_mw > 0.0) s.max_line_loading = std::fmax(s.max_line_loading, std::abs(row.flow_mw) / row.limit_mw);
+      },
+      {"flow_mw", "limit_mw"});
 }
 
 // ---------------------------------------------------------------------------
@@ -546,6 +552,8 @@ void print_summary(std::ostream& out, const RunSummary& s, double wall_time_s) {
   table.number("pv", fixed(s.pv_kwh, 3), "kWh");
   table.number("traded locally", fixed(s.local_traded_kwh, 3), "kWh");
   table.number("cancelled by grid check", fixed(s.security_cancelled_kwh, 3), "kWh");
+  if (!std::isnan(s.max_line_loading))
+    table.number("max line loading", fixed(100.0 * s.max_line_loading, 1), "% (final trades, /line_flows)");
   table.number("utility import", fixed(s.utility_import_kwh, 3), "kWh");
   table.number("utility export", fixed(s.utility_export_kwh, 3), "kWh");
 

@@ -1,6 +1,7 @@
 #pragma once
 /** The results table of one run, computed from its HDF5 trace alone
  * (`ebsim run` prints it after writing the trace; `ebsim report TRACE.h5` reprints it). */
+#include <limits>
 #include <cstdint>
 #include <iosfwd>
 #include <string>
@@ -99,6 +100,8 @@ struct RunSummary {
   std::uint64_t orders = 0, orders_late = 0, orders_rejected_other = 0, trades = 0;
   std::uint64_t security_cancelled_trades = 0;  // rows of /security_checks
   double security_cancelled_kwh = 0.0;
+  /** With a grid: the largest |flow| / limit of /line_flows over limited lines (NaN without). */
+  double max_line_loading = std::numeric_limits<double>::quiet_NaN();
   double local_traded_kwh = 0.0;
   double utility_import_kwh = 0.0, utility_export_kwh = 0.0;
   double load_kwh = 0.0, pv_kwh = 0.0;

@@ -1,7 +1,9 @@
 #include <cmath>
 #include <cstring>
 
+#include "models/grid/zonal.hpp"
 #include "models/market/exchange.hpp"
+#include "models/market/security_check.hpp"
 #include "sim/market_design.hpp"
 
 namespace ebsim::sim {
@@ -11,9 +13,43 @@ void copy_name(char (&dst)[trace::kNameLength], const std::string& src) {
   std::memcpy(dst, src.data(), std::min(src.size(), sizeof dst - 1));
 }
 
+namespace {
+/** /line_flows rows of one interval's final trades (see LineFlowRecord). */
+void record_line_flows(trace::TraceWriter& writer, const grid::GridView& grid, const market::ClearedInterval& c) {
+  const std::span<const market::Trade> trades(c.result.trades);
+  if (grid.is_zonal()) {
+    const grid::ZonalModel& zonal = grid.zonal();
+    const std::vector<double> exports = market::zone_net_exports_mw(trades, grid);
+    grid::TransferCheck transfers = grid::check_transfers(zonal, exports);
+    if (!transfers.feasible) {
+      // Show what the trades ask of the tie-lines (an overload), not the most they could carry:
+      // the same transport with every capacity lifted.
+      grid::ZonalModel uncapped = zonal;
+      for (grid::TieLine& tie : uncapped.tie_lines) tie.capacity_mw = grid::kUnlimitedMw;
+      transfers = grid::check_transfers(uncapped, exports);
+    }
+    for (std::size_t t = 0; t < zonal.tie_lines.size(); ++t) {
+      const grid::TieLine& tie = zonal.tie_lines[t];
+      const double limit = std::isinf(tie.capacity_mw) ? 0.0 : tie.capacity_mw;
+      writer.add(trace::LineFlowRecord{c.interval, static_cast<std::uint32_t>(t), zonal.zones[tie.from_zone].id,
+                                       zonal.zones[tie.to_zone].id, transfers.tie_line_flow_mw.at(t), limit});
+    }
+    return;
+  }
+  const std::vector<double> flows = market::trade_flows_mw(trades, grid);
+  const grid::GridModel& model = grid.model();
+  for (std::size_t b = 0; b < model.branches.size(); ++b) {
+    const grid::Branch& branch = model.branches[b];
+    writer.add(trace::LineFlowRecord{c.interval, static_cast<std::uint32_t>(b), branch.from_bus, branch.to_bus,
+                                     flows.at(b), branch.rate_a_mva});
+  }
+}
+}  // namespace
+
 void record_settlement(trace::TraceWriter& writer, const Scenario& sc, const market::MarketTiming& timing,
-                       const market::ClearedInterval& c, const market::IntervalSettlement& s,
-                       const std::vector<std::uint32_t>& objecting_node) {
+                       const grid::GridView* grid, const market::ClearedInterval& c,
+                       const market::IntervalSettlement& s, const std::vector<std::uint32_t>& objecting_node) {
+  if (grid != nullptr) record_line_flows(writer, *grid, c);
   for (const market::Trade& t : c.result.trades)
     writer.add(trace::TradeRecord{c.interval, t.buy_order, t.sell_order, t.buyer, t.seller, t.quantity_kwh,
                                   t.price_per_kwh, t.seller_price_per_kwh});
@@ -97,7 +133,7 @@ class CentralizedDesign final : public DesignRun {
           return participants[p]->meter(k);
         });
     exchange->settled.connect([&run](const market::ClearedInterval& c, const market::IntervalSettlement& s) {
-      record_settlement(run.writer, run.scenario, run.timing, c, s);
+      record_settlement(run.writer, run.scenario, run.timing, run.grid, c, s);
     });
     const NodeId id = run.runtime.add_node(std::move(exchange), run.platform.exchange, "exchange", 0, 1);
     if (id != exchange_node_) throw std::logic_error("centralized design: the exchange is not the node after the participants");

@@ -204,7 +204,7 @@ class ConsortiumDesign final : public DesignRun {
       market::check_conservation(settlement, run.interval_label(k));
       std::vector<std::uint32_t> objecting;
       for (const auto& o : objections_[k]) objecting.push_back(o.node);
-      record_settlement(run.writer, sc, run.timing, round->second.cleared, settlement, objecting);
+      record_settlement(run.writer, sc, run.timing, run.grid, round->second.cleared, settlement, objecting);
       const RoundOutcomeRow& r = round->second;
       run.writer.add(trace::RoundRecord{k, r.scheduled_primary, r.primary, r.attempts, r.bundles_received,
                                         r.bundles_expected, r.cleared.gate_closure_s, r.proposal_s, r.final_s, r.height,

@@ -53,10 +53,12 @@ std::unique_ptr<DesignRun> make_centralized_design(const Scenario& scenario);
 std::unique_ptr<DesignRun> make_consortium_design(const Scenario& scenario);
 std::unique_ptr<DesignRun> make_p2p_design(const Scenario& scenario);
 
-/** Trace rows of one settled interval (trades, settlement lines, security iterations, totals);
- * `objecting_node` fills SecurityCheckRecord::node for every iteration given. */
+/** Trace rows of one settled interval (trades, settlement lines, security iterations, line flows
+ * when `grid` is given, totals); `objecting_node` fills SecurityCheckRecord::node for every
+ * iteration given. */
 void record_settlement(trace::TraceWriter& writer, const Scenario& scenario, const market::MarketTiming& timing,
-                       const market::ClearedInterval& cleared, const market::IntervalSettlement& settlement,
+                       const grid::GridView* grid, const market::ClearedInterval& cleared,
+                       const market::IntervalSettlement& settlement,
                        const std::vector<std::uint32_t>& objecting_node = {});
 
 /** Copy `src` into a fixed-length trace name (cut if longer, NUL-padded). */

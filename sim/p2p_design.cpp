@@ -338,7 +338,7 @@ class P2pDesign final : public DesignRun {
           k, readings, clearing.result.trades,
           {sc.utility.retail_per_kwh, sc.utility.feed_in_per_kwh, sc.market.exchange_fee_per_kwh});
       market::check_conservation(settlement, run.interval_label(k));
-      record_settlement(run.writer, sc, run.timing, cleared, settlement);
+      record_settlement(run.writer, sc, run.timing, run.grid, cleared, settlement);
     }
     // Nothing lost: every order a participant sent has its final outcome.
     for (const agents::Participant* p : run.participants) {

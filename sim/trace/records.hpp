@@ -109,6 +109,20 @@ struct SettlementRecord {
   double total_payment = 0.0;
 };
 
+/** /line_flows: with a grid, one row per interval and branch (bus-branch: DC flow of the interval's
+ * final trades by PTDF) or tie-line (zonal: a transport pattern carrying the zones' net exports,
+ * check_transfers, with capacities lifted when they do not fit, so an overload shows; unique on a
+ * radial zone graph, one of many on a meshed one). Only the participants' trades, as the security
+ * check sees them. */
+struct LineFlowRecord {
+  std::uint32_t interval = 0;
+  std::uint32_t branch = 0;   // 0-based branch row of the case file, or tie-line position
+  std::int64_t from_bus = 0;  // external bus numbers, or zone ids
+  std::int64_t to_bus = 0;
+  double flow_mw = 0.0;       // from -> to
+  double limit_mw = 0.0;      // RATE_A / transfer capacity; 0: unlimited
+};
+
 /** /security_checks: one row per iteration of the grid security check (grid.security_check:
  * cancel_last) that found an overloaded branch and cancelled a trade; no rows without overloads. */
 struct SecurityCheckRecord {
@@ -357,7 +371,8 @@ using AllRecords = std::tuple<GroupRecord, ParticipantRecord, OrderRecord, Trade
                               SettlementRecord, MessageStatRecord, SecurityCheckRecord, LinkMessageRecord, CpuRecord,
                               LedgerKeyRecord, BlockRecord, BlockTransactionRecord, BlockSignatureRecord,
                               BlockAppendRecord, RoundRecord, RefusalRecord, DisputeRecordRow, FailoverRecordRow,
-                              P2pBlockRecord, P2pConfirmationRecord, P2pDoubleSpendRecord, P2pChainRecord>;
+                              P2pBlockRecord, P2pConfirmationRecord, P2pDoubleSpendRecord, P2pChainRecord,
+                              LineFlowRecord>;
 
 namespace detail {
 template <class Row, class Tuple>

@@ -120,6 +120,15 @@ TableSpec security_check_table() {
            EBSIM_COLUMN(R, cancelled_in_interval, kU32, ""), EBSIM_COLUMN(R, node, kU32, "")}};
 }
 
+TableSpec line_flow_table() {
+  using R = LineFlowRecord;
+  return {"/line_flows", "with a grid: each branch's (or tie-line's) flow of each interval's final trades", sizeof(R),
+          kLargeTableMaxChunkRows,
+          {EBSIM_COLUMN(R, interval, kU32, ""), EBSIM_COLUMN(R, branch, kU32, ""), EBSIM_COLUMN(R, from_bus, kI64, ""),
+           EBSIM_COLUMN(R, to_bus, kI64, ""), EBSIM_COLUMN(R, flow_mw, kF64, "MW"),
+           EBSIM_COLUMN(R, limit_mw, kF64, "MW")}};
+}
+
 TableSpec link_message_table() {
   using R = LinkMessageRecord;
   return {"/link_messages", "traffic by message type and the kinds of node at both ends", sizeof(R),
@@ -338,6 +347,7 @@ EBSIM_TABLE_SPEC(P2pBlockRecord, p2p_block_table)
 EBSIM_TABLE_SPEC(P2pConfirmationRecord, p2p_confirmation_table)
 EBSIM_TABLE_SPEC(P2pDoubleSpendRecord, p2p_double_spend_table)
 EBSIM_TABLE_SPEC(P2pChainRecord, p2p_chain_table)
+EBSIM_TABLE_SPEC(LineFlowRecord, line_flow_table)
 #undef EBSIM_TABLE_SPEC
 
 std::vector<const TableSpec*> all_table_specs() {

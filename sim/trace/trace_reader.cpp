@@ -193,6 +193,7 @@ EBSIM_INSTANTIATE(P2pBlockRecord)
 EBSIM_INSTANTIATE(P2pConfirmationRecord)
 EBSIM_INSTANTIATE(P2pDoubleSpendRecord)
 EBSIM_INSTANTIATE(P2pChainRecord)
+EBSIM_INSTANTIATE(LineFlowRecord)
 #undef EBSIM_INSTANTIATE
 
 }  // namespace ebsim::trace

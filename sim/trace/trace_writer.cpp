@@ -360,8 +360,9 @@ EBSIM_INSTANTIATE_ADD(P2pBlockRecord)
 EBSIM_INSTANTIATE_ADD(P2pConfirmationRecord)
 EBSIM_INSTANTIATE_ADD(P2pDoubleSpendRecord)
 EBSIM_INSTANTIATE_ADD(P2pChainRecord)
+EBSIM_INSTANTIATE_ADD(LineFlowRecord)
 #undef EBSIM_INSTANTIATE_ADD
-static_assert(std::tuple_size_v<AllRecords> == 23, "instantiate TraceWriter::add for every table");
+static_assert(std::tuple_size_v<AllRecords> == 24, "instantiate TraceWriter::add for every table");
 
 void TraceWriter::commit(const RunMetadata& metadata) {
   Impl& impl = *impl_;

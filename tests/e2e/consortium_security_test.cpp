@@ -62,6 +62,24 @@ TEST(ConsortiumSecurityRun, BothOptionsEndWithinTheLineRatingsAndNameTheObjectin
   const std::string option_a = run(dir, "a", "--set grid.security_check=cancel_last");
   const std::string option_b = run(dir, "b", "--set grid.security_check=reopen");
 
+  // The trace's /line_flows are the final trades' flows: the same as computed here by hand.
+  for (const std::string& trace : {unchecked, option_a, option_b}) {
+    std::map<std::uint32_t, std::map<int, double>> injection_mw;
+    for (const auto& t : trace::read_table<trace::TradeRecord>(trace)) {
+      injection_mw[t.interval][bus_of(t.seller)] += t.quantity_kwh / kIntervalHours / 1000.0;
+      injection_mw[t.interval][bus_of(t.buyer)] -= t.quantity_kwh / kIntervalHours / 1000.0;
+    }
+    const auto rows = trace::read_table<trace::LineFlowRecord>(trace);
+    ASSERT_EQ(rows.size(), 2u * 96u) << "two branches, 96 intervals";
+    for (const auto& row : rows) {
+      auto& inj = injection_mw[row.interval];
+      const double expected = row.branch == 0 ? -(inj[2] + inj[3]) : -inj[3];
+      EXPECT_NEAR(row.flow_mw, expected, 1e-12) << trace << " interval " << row.interval << " branch " << row.branch;
+      EXPECT_EQ(row.limit_mw, kLimitMw[row.branch]);
+      EXPECT_EQ(row.from_bus, row.branch == 0 ? 1 : 2);
+    }
+  }
+
   // Without the check the feeder-end PV overloads line 2-3 at midday: the check has work to do.
   EXPECT_GT(worst_loading(unchecked), 1.5);
   EXPECT_LE(worst_loading(option_a), 1.0 + 1e-9);

@@ -102,6 +102,25 @@ TEST(ZonalRun, BothDesignsEndWithinTheTieLinesAndCancelTheSameTrades) {
     EXPECT_LE(worst_loading(trace), 1.0 + 1e-9) << trace;
     EXPECT_FALSE(trace::read_table<trace::TradeRecord>(trace).empty()) << trace;
   }
+  // /line_flows: in a line of zones the transfer on each tie-line is fixed by the exports
+  // (north's net export crosses north-centre; south's net import crosses centre-south).
+  for (const std::string& trace : {unchecked, centralized, option_a, option_b}) {
+    std::map<std::uint32_t, std::map<int, double>> export_mw;
+    for (const auto& t : trace::read_table<trace::TradeRecord>(trace)) {
+      export_mw[t.interval][zone_of(t.seller)] += t.quantity_kwh / kIntervalHours / 1000.0;
+      export_mw[t.interval][zone_of(t.buyer)] -= t.quantity_kwh / kIntervalHours / 1000.0;
+    }
+    const auto rows = trace::read_table<trace::LineFlowRecord>(trace);
+    ASSERT_EQ(rows.size(), 2u * 16u) << trace << ": two tie-lines, 16 intervals";
+    for (const auto& row : rows) {
+      auto& exports = export_mw[row.interval];
+      const double expected = row.branch == 0 ? exports[0] : -exports[2];
+      EXPECT_NEAR(row.flow_mw, expected, 1e-12) << trace << " interval " << row.interval;
+      EXPECT_EQ(row.from_bus, kTieZones[row.branch][0]);
+      EXPECT_EQ(row.to_bus, kTieZones[row.branch][1]);
+      EXPECT_EQ(row.limit_mw, kCapacityMw[row.branch]);
+    }
+  }
   expect_rows_name_tie_lines(centralized, false);
   expect_rows_name_tie_lines(option_a, true);
   expect_rows_name_tie_lines(option_b, true);

@@ -497,6 +497,8 @@ TEST_F(TraceWriterTest, StoredLayoutIsTheDocumentedOne) {
   EXPECT_EQ(stored_layout(trace, "/security_checks"),
             "interval:u32 iteration:u32 branch:u32 from_bus:i64 to_bus:i64 flow_mw:f64 limit_mw:f64 buy_order:u64 "
             "sell_order:u64 buyer:u32 seller:u32 quantity_kwh:f64 cancelled_in_interval:u32 node:u32 | 84 B");
+  EXPECT_EQ(stored_layout(trace, "/line_flows"),
+            "interval:u32 branch:u32 from_bus:i64 to_bus:i64 flow_mw:f64 limit_mw:f64 | 40 B");
   EXPECT_EQ(stored_layout(trace, "/link_messages"),
             "type:str48 from_role:str48 to_role:str48 count:u64 bytes:u64 lost:u64 mean_transfer_s:f64 "
             "max_transfer_s:f64 | 184 B");
