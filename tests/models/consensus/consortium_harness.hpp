@@ -302,6 +302,16 @@ class ConsortiumWorld {
 };
 
 /** An order for scripted tests. */
+/** 15-min intervals, gate closure 300 s before delivery: gate closure of k at 600 + 900 k. */
+inline market::MarketTiming quarter_hour_timing(std::uint32_t intervals) {
+  market::MarketTiming t;
+  t.interval_s = 900.0;
+  t.gate_closure_s = 300.0;
+  t.bid_window_s = 480.0;
+  t.intervals = intervals;
+  return t;
+}
+
 inline market::Order make_order(OrderId id, ParticipantId who, IntervalIndex k, market::Side side, double q, double price,
                                 double submitted_s = 0.0) {
   market::Order o;

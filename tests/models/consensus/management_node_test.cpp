@@ -23,15 +23,7 @@ using testing::ConsortiumWorld;
 using testing::make_order;
 using testing::WorldOptions;
 
-/** 15-min intervals, gate closure 300 s before delivery: gate closure of k at 600 + 900 k. */
-market::MarketTiming timing(std::uint32_t intervals) {
-  market::MarketTiming t;
-  t.interval_s = 900.0;
-  t.gate_closure_s = 300.0;
-  t.bid_window_s = 480.0;
-  t.intervals = intervals;
-  return t;
-}
+constexpr auto timing = testing::quarter_hour_timing;
 
 /** 4 participants: 0 and 1 in area 0, 2 and 3 in area 1; 2 management nodes. */
 WorldOptions two_areas(std::uint32_t intervals) {

@@ -24,14 +24,7 @@ using testing::ConsortiumWorld;
 using testing::make_order;
 using testing::WorldOptions;
 
-market::MarketTiming timing(std::uint32_t intervals) {
-  market::MarketTiming t;
-  t.interval_s = 900.0;
-  t.gate_closure_s = 300.0;
-  t.bid_window_s = 480.0;
-  t.intervals = intervals;
-  return t;
-}
+constexpr auto timing = testing::quarter_hour_timing;
 
 /** Zone A (id 1) -- tie-line 0 of `capacity_mw` -- zone B (id 2); participants' zones as given. */
 grid::GridView two_zones(double capacity_mw, std::vector<std::size_t> participant_zone) {
