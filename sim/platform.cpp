@@ -11,6 +11,26 @@ constexpr double kServerFlops = 1e10;      // the exchange's server
 sg4::Link* make_link(sg4::NetZone* zone, const std::string& name, const LinkSpec& spec) {
   return zone->create_link(name, spec.bandwidth_bytes_per_s)->set_latency(spec.latency_s)->seal();
 }
+
+/** A host in a star zone with its own access link to the zone's centre. */
+sg4::Host* add_host_with_access(sg4::NetZone* zone, const std::string& name, double flops, const LinkSpec& access) {
+  sg4::Host* host = zone->create_host(name, flops)->seal();
+  sg4::Link* link = make_link(zone, name + "-access", access);
+  zone->add_route(host->get_netpoint(), nullptr, nullptr, nullptr, {sg4::LinkInRoute(link)}, true);
+  return host;
+}
+
+/** Participant i is host "p<i>", in scenario group order; `zone_of` picks each group's zone. */
+template <typename ZoneOf>
+void add_participants(const Scenario& scenario, ZoneOf&& zone_of, Platform& platform) {
+  platform.participants.reserve(scenario.participant_count());
+  std::size_t index = 0;
+  for (const ParticipantGroup& group : scenario.groups) {
+    for (std::uint32_t member = 0; member < group.count; ++member, ++index)
+      platform.participants.push_back(
+          add_host_with_access(zone_of(group), "p" + std::to_string(index), kParticipantFlops, group.access));
+  }
+}
 }  // namespace
 
 void configure_engine(const Scenario& scenario) {
@@ -39,17 +59,7 @@ Platform build_centralized(const Scenario& scenario) {
   zone->add_route(platform.exchange->get_netpoint(), nullptr, nullptr, nullptr,
                   {sg4::LinkInRoute(exchange_link), sg4::LinkInRoute(backbone)}, true);
 
-  platform.participants.reserve(scenario.participant_count());
-  std::size_t index = 0;
-  for (const ParticipantGroup& group : scenario.groups) {
-    for (std::uint32_t member = 0; member < group.count; ++member, ++index) {
-      const std::string name = "p" + std::to_string(index);
-      sg4::Host* host = zone->create_host(name, kParticipantFlops)->seal();
-      sg4::Link* access = make_link(zone, name + "-access", group.access);
-      zone->add_route(host->get_netpoint(), nullptr, nullptr, nullptr, {sg4::LinkInRoute(access)}, true);
-      platform.participants.push_back(host);
-    }
-  }
+  add_participants(scenario, [zone](const ParticipantGroup&) { return zone; }, platform);
   zone->seal();
   return platform;
 }
@@ -63,25 +73,12 @@ Platform build_consortium(const Scenario& scenario) {
   for (std::size_t m = 0; m < nodes.size(); ++m) {
     auto* area = sg4::create_star_zone("area-" + nodes[m].name);
     area->set_parent(root);
-    sg4::Host* host = area->create_host("mn-" + nodes[m].name, kServerFlops)->seal();
-    sg4::Link* access = make_link(area, "mn-" + nodes[m].name + "-access", nodes[m].access);
-    area->add_route(host->get_netpoint(), nullptr, nullptr, nullptr, {sg4::LinkInRoute(access)}, true);
+    sg4::Host* host = add_host_with_access(area, "mn-" + nodes[m].name, kServerFlops, nodes[m].access);
     if (m == 0) platform.control = area->create_host("ebsim-runtime", kServerFlops)->seal();  // never routed
     platform.management_nodes.push_back(host);
     areas.push_back(area);
   }
-  platform.participants.reserve(scenario.participant_count());
-  std::size_t index = 0;
-  for (const ParticipantGroup& group : scenario.groups) {
-    sg4::NetZone* area = areas[group.management_node];
-    for (std::uint32_t member = 0; member < group.count; ++member, ++index) {
-      const std::string name = "p" + std::to_string(index);
-      sg4::Host* host = area->create_host(name, kParticipantFlops)->seal();
-      sg4::Link* access = make_link(area, name + "-access", group.access);
-      area->add_route(host->get_netpoint(), nullptr, nullptr, nullptr, {sg4::LinkInRoute(access)}, true);
-      platform.participants.push_back(host);
-    }
-  }
+  add_participants(scenario, [&areas](const ParticipantGroup& group) { return areas[group.management_node]; }, platform);
   for (sg4::NetZone* area : areas) area->seal();
   for (std::size_t a = 0; a < nodes.size(); ++a) {
     for (std::size_t b = a + 1; b < nodes.size(); ++b) {
@@ -99,23 +96,10 @@ Platform build_p2p(const Scenario& scenario) {
   platform.network_model = scenario.network.model;
   auto* zone = sg4::create_star_zone("p2p");
   platform.control = zone->create_host("ebsim-runtime", kServerFlops)->seal();  // never routed
-  platform.participants.reserve(scenario.participant_count());
-  std::size_t index = 0;
-  for (const ParticipantGroup& group : scenario.groups) {
-    for (std::uint32_t member = 0; member < group.count; ++member, ++index) {
-      const std::string name = "p" + std::to_string(index);
-      sg4::Host* host = zone->create_host(name, kParticipantFlops)->seal();
-      sg4::Link* access = make_link(zone, name + "-access", group.access);
-      zone->add_route(host->get_netpoint(), nullptr, nullptr, nullptr, {sg4::LinkInRoute(access)}, true);
-      platform.participants.push_back(host);
-    }
-  }
+  add_participants(scenario, [zone](const ParticipantGroup&) { return zone; }, platform);
   for (std::size_t m = 0; m < scenario.p2p.miner_shares.size(); ++m) {
-    const std::string name = "miner" + std::to_string(m);
-    sg4::Host* host = zone->create_host(name, kServerFlops)->seal();
-    sg4::Link* access = make_link(zone, name + "-access", scenario.p2p.miner_access);
-    zone->add_route(host->get_netpoint(), nullptr, nullptr, nullptr, {sg4::LinkInRoute(access)}, true);
-    platform.miners.push_back(host);
+    platform.miners.push_back(
+        add_host_with_access(zone, "miner" + std::to_string(m), kServerFlops, scenario.p2p.miner_access));
   }
   zone->seal();
   return platform;

@@ -18,6 +18,7 @@
 #include "sim/trace/trace_reader.hpp"
 #include "sim/verify_command.hpp"
 #include "tests/e2e/cli_runner.hpp"
+#include "tests/e2e/trace_outcome.hpp"
 
 namespace ebsim::test {
 namespace {
@@ -34,15 +35,6 @@ std::string run_small(const std::filesystem::path& dir, const std::string& name,
   const CliResult r = run_cli("run " + kSmall + " " + extra + " -o '" + trace + "'");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   return trace;
-}
-
-/** The market outcome: every trade as (buy order, sell order, kWh, price), sorted. */
-std::vector<std::tuple<std::uint64_t, std::uint64_t, double, double>> outcome(const std::string& trace) {
-  std::vector<std::tuple<std::uint64_t, std::uint64_t, double, double>> trades;
-  for (const auto& t : trace::read_table<trace::TradeRecord>(trace))
-    trades.emplace_back(t.buy_order, t.sell_order, t.quantity_kwh, t.price_per_kwh);
-  std::sort(trades.begin(), trades.end());
-  return trades;
 }
 
 TEST(ConsortiumRun, ChainVerifiesAndHoldsEveryTrade) {
@@ -85,7 +77,7 @@ TEST(ConsortiumRun, SameMarketOutcomeAsTheCentralizedDesign) {
   const auto dir = fresh_dir("consortium-vs-centralized");
   const std::string consortium = run_small(dir, "consortium");
   const std::string centralized = run_small(dir, "centralized", "--set market.design=centralized");
-  EXPECT_EQ(outcome(consortium), outcome(centralized));
+  EXPECT_EQ(market_outcome(consortium), market_outcome(centralized));
 }
 
 TEST(ConsortiumRun, RealAndModeledCryptoGiveTheSameMarketOutcome) {
@@ -95,8 +87,8 @@ TEST(ConsortiumRun, RealAndModeledCryptoGiveTheSameMarketOutcome) {
   const auto dir = fresh_dir("consortium-modeled");
   const std::string real = run_small(dir, "real");
   const std::string modeled = run_small(dir, "modeled", "--set consortium.crypto.mode=modeled");
-  EXPECT_FALSE(outcome(real).empty());
-  EXPECT_EQ(outcome(real), outcome(modeled));
+  EXPECT_FALSE(market_outcome(real).empty());
+  EXPECT_EQ(market_outcome(real), market_outcome(modeled));
   const CliResult v = run_cli("verify '" + modeled + "'");
   EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
 }
@@ -110,7 +102,7 @@ TEST(ConsortiumRun, PbftAgreementCountsTwoNTimesNMinusOneMessagesPerRound) {
   const std::string rotating = run_small(dir, "rotating");
   const CliResult v = run_cli("verify '" + pbft + "'");
   EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
-  EXPECT_EQ(outcome(pbft), outcome(rotating));
+  EXPECT_EQ(market_outcome(pbft), market_outcome(rotating));
 
   const std::uint64_t n = 3;
   const std::uint64_t rounds = trace::read_table<trace::RoundRecord>(pbft).size();

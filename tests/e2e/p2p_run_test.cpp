@@ -16,6 +16,7 @@
 #include "sim/trace/records.hpp"
 #include "sim/trace/trace_reader.hpp"
 #include "tests/e2e/cli_runner.hpp"
+#include "tests/e2e/trace_outcome.hpp"
 
 namespace ebsim::test {
 namespace {
@@ -81,15 +82,6 @@ TEST(P2pRun, PublicChainSettlesEveryIntervalAndAnswersEveryOrder) {
   for (const auto& b : blocks) EXPECT_EQ(b.nodes_reached, 28u) << "every block reaches every node";
 }
 
-/** Every trade as (buy order, sell order, kWh, price), sorted. */
-std::vector<std::tuple<std::uint64_t, std::uint64_t, double, double>> outcome(const std::string& trace) {
-  std::vector<std::tuple<std::uint64_t, std::uint64_t, double, double>> trades;
-  for (const auto& t : trace::read_table<trace::TradeRecord>(trace))
-    trades.emplace_back(t.buy_order, t.sell_order, t.quantity_kwh, t.price_per_kwh);
-  std::sort(trades.begin(), trades.end());
-  return trades;
-}
-
 TEST(P2pRun, SameMarketOutcomeAsTheCentralizedDesignWhenEveryOrderIsIncludedInTime) {
   // Blocks every 15 s and orders sent at least 7 min before gate closure: every order is on the
   // chain in time, so the contract's call market sees the exchange's book (same orders, same rule).
@@ -98,8 +90,8 @@ TEST(P2pRun, SameMarketOutcomeAsTheCentralizedDesignWhenEveryOrderIsIncludedInTi
   run_ok("scenarios/p2p/public_chain.yaml --set duration=2h", p2p);
   run_ok("scenarios/p2p/public_chain.yaml --set duration=2h --set market.design=centralized", centralized);
   for (const auto& o : trace::read_table<trace::OrderRecord>(p2p)) EXPECT_EQ(o.status, 0);
-  EXPECT_FALSE(outcome(p2p).empty());
-  EXPECT_EQ(outcome(p2p), outcome(centralized));
+  EXPECT_FALSE(market_outcome(p2p).empty());
+  EXPECT_EQ(market_outcome(p2p), market_outcome(centralized));
 }
 
 TEST(P2pRun, SlowChainAnswersOrdersMissingTheGateAsLate) {
