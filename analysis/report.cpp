@@ -350,6 +350,10 @@ void read_p2p(const std::string& path, P2pSummary& p) {
     p.double_spend.push_back(
         {row.q, row.z, row.trials, row.successes, row.measured, row.low_99, row.high_99, row.exact, row.nakamoto});
   });
+  trace::for_each_row<trace::P2pSelfishMiningRecord>(path, [&](const trace::P2pSelfishMiningRecord& row) {
+    p.selfish_mining.push_back(
+        {row.alpha, row.gamma, row.blocks, row.relative_revenue, row.standard_error, row.closed_form});
+  });
 }
 
 // ---------------------------------------------------------------------------
@@ -496,6 +500,22 @@ void print_p2p(std::ostream& out, TablePrinter& table, const P2pSummary& p, cons
       std::snprintf(line, sizeof line, "  %4.2f %3u %10llu   %.6f  [%.6f, %.6f]   %.6f           %.6f   %s\n", d.q, d.z,
                     static_cast<unsigned long long>(d.trials), d.measured, d.low_99, d.high_99, d.exact, d.nakamoto,
                     d.exact >= d.low_99 && d.exact <= d.high_99 ? "yes" : "no");
+      out << line;
+    }
+  }
+
+  if (!p.selfish_mining.empty()) {
+    table.section("Selfish mining (pool share alpha; gamma: honest share mining on the pool's block in a race)");
+    out << "  alpha  gamma      blocks   revenue  [+- 3 SE]             Eyal-Sirer  fair (alpha)  pays off\n";
+    for (const SelfishMiningRow& m : p.selfish_mining) {
+      char line[200];
+      std::snprintf(line, sizeof line, "  %5.3f  %5.3f %11llu   %.5f  [%.5f, %.5f]   %.5f     %.5f       %s\n", m.alpha,
+                    m.gamma, static_cast<unsigned long long>(m.blocks), m.relative_revenue,
+                    m.relative_revenue - 3 * m.standard_error, m.relative_revenue + 3 * m.standard_error, m.closed_form,
+                    m.alpha,
+                    m.relative_revenue - 3 * m.standard_error > m.alpha   ? "yes"
+                    : m.relative_revenue + 3 * m.standard_error < m.alpha ? "no"
+                                                                          : "break-even");
       out << line;
     }
   }

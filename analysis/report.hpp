@@ -68,6 +68,13 @@ struct DoubleSpendRow {
   double measured = 0.0, low_99 = 0.0, high_99 = 0.0, exact = 0.0, nakamoto = 0.0;
 };
 
+/** One (alpha, gamma) of the selfish-mining experiment (/p2p_selfish_mining). */
+struct SelfishMiningRow {
+  double alpha = 0.0, gamma = 0.0;
+  std::uint64_t blocks = 0;
+  double relative_revenue = 0.0, standard_error = 0.0, closed_form = 0.0;
+};
+
 /** The peer-to-peer chain's figures (/p2p_chain, /p2p_blocks, /p2p_confirmations,
  * /p2p_double_spend). Filled only for market_design "p2p"; NaN where there is nothing to measure. */
 struct P2pSummary {
@@ -86,6 +93,7 @@ struct P2pSummary {
   double fees = 0.0, hashes = 0.0, energy_j = 0.0;
   std::uint64_t results_reverted = 0, reorgs = 0, max_reorg_depth = 0;
   std::vector<DoubleSpendRow> double_spend;
+  std::vector<SelfishMiningRow> selfish_mining;
 };
 
 struct RunSummary {

@@ -26,6 +26,7 @@
 #include "models/market/settlement.hpp"
 #include "models/p2p/contract.hpp"
 #include "models/p2p/double_spend.hpp"
+#include "models/p2p/selfish_mining.hpp"
 #include "models/p2p/overlay.hpp"
 #include "models/p2p/p2p_node.hpp"
 #include "models/p2p/pow.hpp"
@@ -458,9 +459,28 @@ class P2pDesign final : public DesignRun {
         }
       }
     }
+    if (spec_.selfish_mining.present) run_selfish_mining(sc, spec_.selfish_mining, run.writer);
   }
 
   void fill_metadata(trace::RunMetadata& metadata) const override { metadata.market_design = "p2p"; }
+
+  /** The selfish-mining experiment (pure Monte Carlo of Eyal and Sirer's state machine). */
+  static void run_selfish_mining(const Scenario& sc, const P2pSelfishMiningSpec& spec, trace::TraceWriter& writer) {
+    std::uint64_t index = 0;
+    for (const double alpha : spec.pool_shares) {
+      for (const double gamma : spec.gammas) {
+        p2p::SelfishMiningParams m;
+        m.alpha = alpha;
+        m.gamma = gamma;
+        m.steps = spec.blocks;
+        m.seed = sc.seed + 0xD1B54A32D192ED03ULL * ++index;  // one stream per (alpha, gamma)
+        const p2p::SelfishMiningResult r = p2p::simulate_selfish_mining(m);
+        writer.add(trace::P2pSelfishMiningRecord{alpha, gamma, spec.blocks, r.pool_blocks, r.honest_blocks,
+                                                 r.relative_revenue, r.standard_error,
+                                                 p2p::selfish_revenue_closed_form(alpha, gamma)});
+      }
+    }
+  }
 
  private:
   struct Arrivals {

@@ -29,11 +29,12 @@ constexpr std::uint64_t kMaxParticipants = 10'000'000;
 constexpr std::array<std::string_view, 15> kTopKeys{
     "name", "description", "seed", "start",   "duration",   "currency",     "site",
     "market", "utility",   "network", "grid", "consortium", "p2p", "faults", "participants"};
-constexpr std::array<std::string_view, 13> kP2pKeys{
+constexpr std::array<std::string_view, 14> kP2pKeys{
     "consensus", "block_interval", "peers", "miners", "fee", "transaction_size", "max_block_size", "contract",
-    "confirmations", "hash_rate_hps", "joules_per_hash", "tail_blocks", "double_spend"};
+    "confirmations", "hash_rate_hps", "joules_per_hash", "tail_blocks", "double_spend", "selfish_mining"};
 constexpr std::array<std::string_view, 3> kP2pMinerKeys{"count", "shares", "network"};
 constexpr std::array<std::string_view, 3> kP2pDoubleSpendKeys{"q", "z", "trials"};
+constexpr std::array<std::string_view, 3> kP2pSelfishMiningKeys{"alpha", "gamma", "blocks"};
 constexpr std::array<std::string_view, 11> kConsortiumKeys{
     "management_nodes", "mesh", "rotation", "agreement", "crypto", "chain_sync", "query_delay", "query_spread", "query_retry",
     "timeouts", "message_sizes"};
@@ -562,6 +563,32 @@ P2pSpec read_p2p(const Value& value) {
       const std::int64_t n = trials->integer("an integer in [1, 100000000]");
       trials->require(n >= 1 && n <= 100'000'000, "an integer in [1, 100000000]");
       out.trials = static_cast<std::uint64_t>(n);
+    }
+  }
+  if (auto sm = map.find("selfish_mining")) {
+    const MapView m(*sm, kP2pSelfishMiningKeys);
+    P2pSelfishMiningSpec& out = p2p.selfish_mining;
+    out.present = true;
+    // A list of numbers in (lo, hi) or [lo, hi]; `expected` says which.
+    const auto read_shares = [&](const Value& list, const char* expected, bool closed) {
+      if (!list.node().IsSequence() || list.node().size() == 0) list.fail(expected);
+      std::vector<double> values;
+      const std::vector<YAML::Node> items = scenario_yaml::elements(list.node());
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        const Value item(value.origin(), items[i], list.key() + "[" + std::to_string(i) + "]");
+        const double x = item.number(expected);
+        item.require(closed ? (x >= 0 && x <= 1) : (x > 0 && x < 0.5), expected);
+        values.push_back(x);
+      }
+      return values;
+    };
+    out.pool_shares = read_shares(m.required("alpha", "a list of pool hash shares in (0, 0.5)"),
+                                  "a non-empty list of pool hash shares in (0, 0.5)", false);
+    if (auto gamma = m.find("gamma")) out.gammas = read_shares(*gamma, "a non-empty list of shares in [0, 1]", true);
+    if (auto blocks = m.find("blocks")) {
+      const std::int64_t n = blocks->integer("an integer in [1000, 100000000]");
+      blocks->require(n >= 1000 && n <= 100'000'000, "an integer in [1000, 100000000]");
+      out.blocks = static_cast<std::uint64_t>(n);
     }
   }
   return p2p;

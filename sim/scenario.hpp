@@ -195,6 +195,15 @@ struct P2pDoubleSpendSpec {
   std::uint64_t trials = 100000;           // races per (q, z)
 };
 
+/** The selfish-mining experiment (p2p.selfish_mining): one Monte Carlo of Eyal and Sirer's state
+ * machine per (alpha, gamma). */
+struct P2pSelfishMiningSpec {
+  bool present = false;
+  std::vector<double> pool_shares;   // alpha, each in (0, 0.5)
+  std::vector<double> gammas{0.0};   // share of honest miners on the pool's branch in a race, each in [0, 1]
+  std::uint64_t blocks = 1000000;    // blocks found per (alpha, gamma)
+};
+
 /** The peer-to-peer public chain (top-level `p2p`, with market.design: p2p; SPEC §5). Every
  * participant runs a full node on its own host; miners are extra nodes on their own hosts. */
 struct P2pSpec {
@@ -212,6 +221,7 @@ struct P2pSpec {
   double joules_per_hash = 3.0e-11;      // PoW: mining hardware efficiency
   std::uint32_t tail_blocks = 3;         // miners stop after the last interval is final plus this many blocks
   P2pDoubleSpendSpec double_spend;
+  P2pSelfishMiningSpec selfish_mining;
 };
 
 struct SiteSpec {

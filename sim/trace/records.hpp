@@ -342,6 +342,18 @@ struct P2pDoubleSpendRecord {
   double mean_success_time_s = 0.0;
 };
 
+/** /p2p_selfish_mining: one row per (alpha, gamma) of p2p.selfish_mining (Eyal-Sirer). */
+struct P2pSelfishMiningRecord {
+  double alpha = 0.0;                    // the pool's hash share (also its fair revenue share)
+  double gamma = 0.0;
+  std::uint64_t blocks = 0;              // blocks found (state-machine steps)
+  std::uint64_t pool_blocks = 0;         // the pool's blocks on the main chain
+  std::uint64_t honest_blocks = 0;       // the others' blocks on the main chain
+  double relative_revenue = 0.0;         // pool_blocks / (pool_blocks + honest_blocks)
+  double standard_error = 0.0;           // batch means
+  double closed_form = 0.0;              // Eyal-Sirer
+};
+
 /** /p2p_chain: one row summarising a p2p run's chain. */
 struct P2pChainRecord {
   std::uint8_t consensus = 0;            // 0 pow, 1 pos
@@ -372,7 +384,7 @@ using AllRecords = std::tuple<GroupRecord, ParticipantRecord, OrderRecord, Trade
                               LedgerKeyRecord, BlockRecord, BlockTransactionRecord, BlockSignatureRecord,
                               BlockAppendRecord, RoundRecord, RefusalRecord, DisputeRecordRow, FailoverRecordRow,
                               P2pBlockRecord, P2pConfirmationRecord, P2pDoubleSpendRecord, P2pChainRecord,
-                              LineFlowRecord>;
+                              LineFlowRecord, P2pSelfishMiningRecord>;
 
 namespace detail {
 template <class Row, class Tuple>

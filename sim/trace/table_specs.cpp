@@ -268,6 +268,16 @@ TableSpec p2p_double_spend_table() {
            EBSIM_COLUMN(R, nakamoto, kF64, ""), EBSIM_COLUMN(R, mean_success_time_s, kF64, "s")}};
 }
 
+TableSpec p2p_selfish_mining_table() {
+  using R = P2pSelfishMiningRecord;
+  return {"/p2p_selfish_mining", "selfish mining: the pool's relative revenue, simulated and Eyal-Sirer's", sizeof(R),
+          kLargeTableMaxChunkRows,
+          {EBSIM_COLUMN(R, alpha, kF64, ""), EBSIM_COLUMN(R, gamma, kF64, ""), EBSIM_COLUMN(R, blocks, kU64, ""),
+           EBSIM_COLUMN(R, pool_blocks, kU64, ""), EBSIM_COLUMN(R, honest_blocks, kU64, ""),
+           EBSIM_COLUMN(R, relative_revenue, kF64, ""), EBSIM_COLUMN(R, standard_error, kF64, ""),
+           EBSIM_COLUMN(R, closed_form, kF64, "")}};
+}
+
 TableSpec p2p_chain_table() {
   using R = P2pChainRecord;
   return {"/p2p_chain", "one row summarising a p2p run's chain", sizeof(R), kLargeTableMaxChunkRows,
@@ -348,6 +358,7 @@ EBSIM_TABLE_SPEC(P2pConfirmationRecord, p2p_confirmation_table)
 EBSIM_TABLE_SPEC(P2pDoubleSpendRecord, p2p_double_spend_table)
 EBSIM_TABLE_SPEC(P2pChainRecord, p2p_chain_table)
 EBSIM_TABLE_SPEC(LineFlowRecord, line_flow_table)
+EBSIM_TABLE_SPEC(P2pSelfishMiningRecord, p2p_selfish_mining_table)
 #undef EBSIM_TABLE_SPEC
 
 std::vector<const TableSpec*> all_table_specs() {

@@ -61,6 +61,7 @@ template <> const TableSpec& table_spec<P2pConfirmationRecord>();
 template <> const TableSpec& table_spec<P2pDoubleSpendRecord>();
 template <> const TableSpec& table_spec<P2pChainRecord>();
 template <> const TableSpec& table_spec<LineFlowRecord>();
+template <> const TableSpec& table_spec<P2pSelfishMiningRecord>();
 
 /** Every table's spec, in AllRecords order (the file's creation order). */
 std::vector<const TableSpec*> all_table_specs();

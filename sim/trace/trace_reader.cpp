@@ -194,6 +194,7 @@ EBSIM_INSTANTIATE(P2pConfirmationRecord)
 EBSIM_INSTANTIATE(P2pDoubleSpendRecord)
 EBSIM_INSTANTIATE(P2pChainRecord)
 EBSIM_INSTANTIATE(LineFlowRecord)
+EBSIM_INSTANTIATE(P2pSelfishMiningRecord)
 #undef EBSIM_INSTANTIATE
 
 }  // namespace ebsim::trace

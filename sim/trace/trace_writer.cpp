@@ -361,8 +361,9 @@ EBSIM_INSTANTIATE_ADD(P2pConfirmationRecord)
 EBSIM_INSTANTIATE_ADD(P2pDoubleSpendRecord)
 EBSIM_INSTANTIATE_ADD(P2pChainRecord)
 EBSIM_INSTANTIATE_ADD(LineFlowRecord)
+EBSIM_INSTANTIATE_ADD(P2pSelfishMiningRecord)
 #undef EBSIM_INSTANTIATE_ADD
-static_assert(std::tuple_size_v<AllRecords> == 24, "instantiate TraceWriter::add for every table");
+static_assert(std::tuple_size_v<AllRecords> == 25, "instantiate TraceWriter::add for every table");
 
 void TraceWriter::commit(const RunMetadata& metadata) {
   Impl& impl = *impl_;

@@ -21,7 +21,7 @@ TEST(TraceWithH5py, GoldenTraceReadsBackWithTheHandWorkedTotals) {
   ASSERT_EQ(std::system(("/usr/bin/python3 '" + script + "' '" + trace.string() + "' > '" + json_path + "'").c_str()), 0);
   const std::string json = read_file(json_path);
   // The golden market (tests/e2e/cli_test.cpp): 4 intervals x 0.8 kWh at 0.30, 20 orders, seed 11.
-  EXPECT_NE(json.find(R"("datasets": ["block_appends", "block_signatures", "block_transactions", "blocks", "cpu", "disputes", "failovers", "groups", "intervals", "ledger_keys", "line_flows", "link_messages", "messages", "orders", "p2p_blocks", "p2p_chain", "p2p_confirmations", "p2p_double_spend", "participants", "refusals", "rounds", "security_checks", "settlement", "trades"])"),
+  EXPECT_NE(json.find(R"("datasets": ["block_appends", "block_signatures", "block_transactions", "blocks", "cpu", "disputes", "failovers", "groups", "intervals", "ledger_keys", "line_flows", "link_messages", "messages", "orders", "p2p_blocks", "p2p_chain", "p2p_confirmations", "p2p_double_spend", "p2p_selfish_mining", "participants", "refusals", "rounds", "security_checks", "settlement", "trades"])"),
             std::string::npos) << json;
   EXPECT_NE(json.find(R"("network_model": "CM02")"), std::string::npos) << json;
   EXPECT_NE(json.find(R"("seed": 11)"), std::string::npos) << json;

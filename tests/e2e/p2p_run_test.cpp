@@ -233,3 +233,47 @@ TEST(P2pRun, BadInputIsRefusedWithFileLineAndKey) {
 
 }  // namespace
 }  // namespace ebsim::test
+
+namespace ebsim::test {
+namespace {
+
+TEST(P2pRun, SelfishMiningFromAScenarioMatchesEyalSirer) {
+  // scenarios/p2p/selfish_mining.yaml: 18 (alpha, gamma) pairs, 1e6 blocks each. The closed form
+  // (Eyal and Sirer 2014, eq. 8) is exact for their state machine: each simulated revenue must lie
+  // within 4 batch-means standard errors of it; and the profit threshold alpha = 1/3 at gamma = 0
+  // (1/4 at gamma = 1/2) separates the rows that beat the fair share alpha from those that do not.
+  const auto dir = fresh_dir("p2p-selfish");
+  const std::string trace = (dir / "sm.h5").string();
+  run_ok("scenarios/p2p/selfish_mining.yaml", trace);
+  const auto rows = trace::read_table<trace::P2pSelfishMiningRecord>(trace);
+  ASSERT_EQ(rows.size(), 18u);
+  for (const auto& r : rows) {
+    const double a = r.alpha, g = r.gamma;
+    const double closed = (a * (1 - a) * (1 - a) * (4 * a + g * (1 - 2 * a)) - a * a * a) / (1 - a * (1 + (2 - a) * a));
+    EXPECT_NEAR(r.closed_form, closed, 1e-12);
+    EXPECT_GT(r.standard_error, 0.0);
+    EXPECT_NEAR(r.relative_revenue, closed, 4 * r.standard_error) << "alpha " << a << " gamma " << g;
+    EXPECT_EQ(r.pool_blocks + r.honest_blocks <= r.blocks, true);
+    EXPECT_NEAR(r.relative_revenue, static_cast<double>(r.pool_blocks) / static_cast<double>(r.pool_blocks + r.honest_blocks), 1e-12);
+    const double threshold = g == 0.0 ? 1.0 / 3.0 : g == 0.5 ? 0.25 : 0.0;
+    if (a > threshold + 0.02) {
+      EXPECT_GT(r.relative_revenue, a) << "alpha " << a << " gamma " << g;
+    }
+    if (a < threshold - 0.02) {
+      EXPECT_LT(r.relative_revenue, a) << "alpha " << a << " gamma " << g;
+    }
+  }
+  const CliResult report = run_cli("report '" + trace + "'");
+  EXPECT_EQ(report.exit_code, 0);
+  EXPECT_NE(report.out.find("Selfish mining"), std::string::npos);
+
+  // A pool share outside (0, 0.5) is bad input: exit 2, the key named.
+  const CliResult bad = run_cli("run scenarios/p2p/selfish_mining.yaml -q --set p2p.selfish_mining.alpha[0]=0.6 -o '" +
+                                (dir / "bad.h5").string() + "'");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("p2p.selfish_mining.alpha[0]"), std::string::npos) << bad.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "bad.h5"));
+}
+
+}  // namespace
+}  // namespace ebsim::test
