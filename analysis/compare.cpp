@@ -114,6 +114,14 @@ Figure consortium(const std::function<double(const ConsortiumSummary&)>& figure)
   };
 }
 
+/** A peer-to-peer chain figure: nullopt for other designs. */
+Figure p2p_chain(const std::function<double(const P2pSummary&)>& figure) {
+  return [figure](const RunSummary& s) -> std::optional<double> {
+    if (s.market_design != "p2p") return std::nullopt;
+    return figure(s.p2p);
+  };
+}
+
 }  // namespace
 
 void print_comparison(std::ostream& out, const std::vector<RunSummary>& summaries,
@@ -152,6 +160,12 @@ void print_comparison(std::ostream& out, const std::vector<RunSummary>& summarie
   table.add("clearing CPU (s)", consortium([](const ConsortiumSummary& c) { return c.clearing_cpu_s; }), 6);
   table.add("disputes", consortium([](const ConsortiumSummary& c) { return static_cast<double>(c.disputes); }), 0);
   table.add("failovers", consortium([](const ConsortiumSummary& c) { return static_cast<double>(c.failovers); }), 0);
+  table.add("p2p blocks made", p2p_chain([](const P2pSummary& p) { return static_cast<double>(p.blocks); }), 0);
+  table.add("p2p stale rate", p2p_chain([](const P2pSummary& p) { return p.stale_rate; }), 4);
+  table.add("p2p order -> final p50 (s)", p2p_chain([](const P2pSummary& p) { return p.confirmation_p50_s; }), 4);
+  table.add("p2p order -> final p90 (s)", p2p_chain([](const P2pSummary& p) { return p.confirmation_p90_s; }), 4);
+  table.add("p2p fees (" + currency + ")", p2p_chain([](const P2pSummary& p) { return p.fees; }), 4);
+  table.add("consensus energy (kWh)", p2p_chain([](const P2pSummary& p) { return p.energy_j / 3.6e6; }), 3);
 
   std::vector<std::string> designs;
   for (const RunSummary& s : summaries) designs.push_back(s.scenario_name + " (" + s.market_design + ")");

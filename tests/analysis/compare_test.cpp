@@ -107,6 +107,27 @@ TEST(Compare, ConsortiumRowsShowADashForCentralizedRuns) {
   EXPECT_EQ(cells(table, "declared welfare (EUR)"), (Cells{"45.50", "45.50"})) << table;
 }
 
+TEST(Compare, P2pRowsShowTheChainOnlyForP2pRuns) {
+  RunSummary p2p = centralized_run();
+  p2p.market_design = "p2p";
+  p2p.p2p.blocks = 240;
+  p2p.p2p.stale_rate = 0.0125;
+  p2p.p2p.confirmation_p50_s = 400.5;
+  p2p.p2p.confirmation_p90_s = 600.25;
+  p2p.p2p.fees = 0.144;
+  p2p.p2p.energy_j = 7.2e6;  // 2 kWh
+  std::ostringstream out;
+  print_comparison(out, {centralized_run(), consortium_run(), p2p}, {"a.h5", "b.h5", "c.h5"});
+  const std::string table = out.str();
+  EXPECT_EQ(cells(table, "p2p blocks made"), (Cells{"-", "-", "240"})) << table;
+  EXPECT_EQ(cells(table, "p2p stale rate"), (Cells{"-", "-", "0.0125"})) << table;
+  EXPECT_EQ(cells(table, "p2p order -> final p50 (s)"), (Cells{"-", "-", "400.5000"})) << table;
+  EXPECT_EQ(cells(table, "p2p order -> final p90 (s)"), (Cells{"-", "-", "600.2500"})) << table;
+  EXPECT_EQ(cells(table, "p2p fees (EUR)"), (Cells{"-", "-", "0.1440"})) << table;
+  EXPECT_EQ(cells(table, "consensus energy (kWh)"), (Cells{"-", "-", "2.000"})) << table;
+  EXPECT_EQ(cells(table, "blocks"), (Cells{"-", "96", "-"})) << table;
+}
+
 TEST(Compare, RatioIsADashWhenTheFirstRunHasNothing) {
   RunSummary first = centralized_run();
   first.messages_total = 0;
@@ -144,7 +165,7 @@ TEST(Compare, ColumnsAreAlignedWithoutTrailingBlanks) {
     if (width == 0) width = line.size();
     EXPECT_EQ(line.size(), width) << line;
   }
-  EXPECT_EQ(lines, 23);  // two header lines and 21 rows
+  EXPECT_EQ(lines, 29);  // two header lines and 27 rows
   EXPECT_EQ(with_ratio, without_ratio + 2 + 12);  // the gap and the ratio column
 }
 
