@@ -95,6 +95,45 @@ DeclarationKey declaration_key(const Trade& trade, const std::unordered_map<Orde
                    : DeclarationKey{sell_s, trade.sell_order, trade.buy_order};
 }
 
+/** When each order arrived (the declaration time the checks cancel by), by id. */
+std::unordered_map<OrderId, double> arrival_times(std::span<const Order> bids, std::span<const Order> offers) {
+  std::unordered_map<OrderId, double> arrived_s;  // lookups only
+  for (const auto side : {bids, offers}) {
+    for (const Order& order : side) arrived_s[order.id] = order.arrived_s;
+  }
+  return arrived_s;
+}
+
+/** 0, 1, ..., n - 1: every trade's position. */
+std::vector<std::size_t> all_positions(std::size_t n) {
+  std::vector<std::size_t> positions(n);
+  for (std::size_t p = 0; p < n; ++p) positions[p] = p;
+  return positions;
+}
+
+/** Among the standing trades (`kept`, positions in `trades`) that `eligible` accepts, the index in
+ * `kept` of the one declared last (equal keys: the later position); kept.size() if none. */
+template <typename Eligible>
+std::size_t last_declared(std::span<const Trade> trades, const std::vector<std::size_t>& kept,
+                          const std::unordered_map<OrderId, double>& arrived_s, Eligible&& eligible) {
+  std::size_t last = kept.size();
+  for (std::size_t k = 0; k < kept.size(); ++k) {
+    if (!eligible(kept[k])) continue;
+    if (last == kept.size() ||
+        declaration_key(trades[kept[k]], arrived_s) >= declaration_key(trades[kept[last]], arrived_s))
+      last = k;
+  }
+  return last;
+}
+
+/** The trades at positions `kept`, in order. */
+std::vector<Trade> trades_at(std::span<const Trade> trades, const std::vector<std::size_t>& kept) {
+  std::vector<Trade> out;
+  out.reserve(kept.size());
+  for (std::size_t p : kept) out.push_back(trades[p]);
+  return out;
+}
+
 }  // namespace
 
 std::vector<double> zone_net_exports_mw(std::span<const Trade> trades, const grid::GridView& grid) {
@@ -136,9 +175,7 @@ std::vector<TieLineCongestion> congested_tie_lines(std::span<const Trade> trades
 }
 
 std::vector<double> trade_flows_mw(std::span<const Trade> trades, const grid::GridView& grid) {
-  std::vector<std::size_t> all(trades.size());
-  for (std::size_t p = 0; p < trades.size(); ++p) all[p] = p;
-  return TradeFlowModel(trades, grid).flows_mw(trades, all);
+  return TradeFlowModel(trades, grid).flows_mw(trades, all_positions(trades.size()));
 }
 
 namespace {
@@ -148,19 +185,11 @@ SecurityCheckResult cancel_last_zonal(std::span<const Trade> trades, std::span<c
                                       std::span<const Order> offers, const grid::GridView& grid,
                                       const std::vector<bool>* only) {
   SecurityCheckResult result;
-  std::unordered_map<OrderId, double> arrived_s;  // lookups only
-  for (const auto side : {bids, offers}) {
-    for (const Order& order : side) arrived_s[order.id] = order.arrived_s;
-  }
+  const std::unordered_map<OrderId, double> arrived_s = arrival_times(bids, offers);
   const grid::ZonalModel& zonal = grid.zonal();
-  std::vector<std::size_t> kept(trades.size());  // positions of the trades still standing, in order
-  for (std::size_t p = 0; p < trades.size(); ++p) kept[p] = p;
-  std::vector<Trade> standing(trades.begin(), trades.end());
-
+  std::vector<std::size_t> kept = all_positions(trades.size());  // the trades still standing, in order
   for (std::uint32_t iteration = 0; !kept.empty(); ++iteration) {
-    standing.clear();
-    for (std::size_t p : kept) standing.push_back(trades[p]);
-    const std::vector<double> exports = zone_net_exports_mw(standing, grid);
+    const std::vector<double> exports = zone_net_exports_mw(trades_at(trades, kept), grid);
     const grid::TransferCheck check = grid::check_transfers(zonal, exports);
     if (check.feasible) break;
     const std::vector<TieLineCongestion> congested = congestions_of(zonal, exports, check);
@@ -171,21 +200,15 @@ SecurityCheckResult cancel_last_zonal(std::span<const Trade> trades, std::span<c
     // The trade declared last among those that carry energy out of the exporting side of the cut
     // (cancelling one that carries energy into it would only make things worse). The exporting
     // side exports more than the cut carries, so at least one trade crosses it outwards.
-    std::size_t last = kept.size();
-    for (std::size_t k = 0; k < kept.size(); ++k) {
-      const Trade& trade = trades[kept[k]];
-      if (!check.exporter_side[grid.zone_of(trade.seller)] || check.exporter_side[grid.zone_of(trade.buyer)]) continue;
-      if (last == kept.size() ||
-          declaration_key(trade, arrived_s) >= declaration_key(trades[kept[last]], arrived_s))
-        last = k;
-    }
+    const std::size_t last = last_declared(trades, kept, arrived_s, [&](std::size_t p) {
+      return check.exporter_side[grid.zone_of(trades[p].seller)] && !check.exporter_side[grid.zone_of(trades[p].buyer)];
+    });
     if (last == kept.size()) break;  // unreachable: an infeasible cut has a trade crossing it outwards
     result.iterations.push_back(
         SecurityIteration{iteration, watched->tie_line, watched->transfer_mw, watched->capacity_mw, trades[kept[last]]});
     kept.erase(kept.begin() + static_cast<std::ptrdiff_t>(last));
   }
-  result.kept.reserve(kept.size());
-  for (std::size_t p : kept) result.kept.push_back(trades[p]);
+  result.kept = trades_at(trades, kept);
   return result;
 }
 
@@ -193,13 +216,9 @@ SecurityCheckResult cancel_last(std::span<const Trade> trades, std::span<const O
                                 std::span<const Order> offers, const grid::GridView& grid,
                                 const std::vector<bool>* only) {
   SecurityCheckResult result;
-  std::unordered_map<OrderId, double> arrived_s;  // lookups only
-  for (const auto side : {bids, offers}) {
-    for (const Order& order : side) arrived_s[order.id] = order.arrived_s;
-  }
+  const std::unordered_map<OrderId, double> arrived_s = arrival_times(bids, offers);
   const TradeFlowModel flow_model(trades, grid);
-  std::vector<std::size_t> kept(trades.size());  // positions of the trades still standing, in order
-  for (std::size_t p = 0; p < trades.size(); ++p) kept[p] = p;
+  std::vector<std::size_t> kept = all_positions(trades.size());  // the trades still standing, in order
 
   for (std::uint32_t iteration = 0;; ++iteration) {
     const std::vector<double> flows = flow_model.flows_mw(trades, kept);
@@ -208,20 +227,15 @@ SecurityCheckResult cancel_last(std::span<const Trade> trades, std::span<const O
     // The trade declared last among those that push flow in the overload's direction on
     // this branch (cancelling one that relieves it would only make things worse); equal keys
     // go to the later position. Some trade must add to an overload, so one is always found.
-    std::size_t last = kept.size();
-    for (std::size_t k = 0; k < kept.size(); ++k) {
-      if (!(flow_model.unit_flow(kept[k], branch) * flows[branch] > 0.0)) continue;
-      if (last == kept.size() ||
-          declaration_key(trades[kept[k]], arrived_s) >= declaration_key(trades[kept[last]], arrived_s))
-        last = k;
-    }
+    const std::size_t last = last_declared(trades, kept, arrived_s, [&](std::size_t p) {
+      return flow_model.unit_flow(p, branch) * flows[branch] > 0.0;
+    });
     if (last == kept.size()) break;  // unreachable: an overload has a contributing trade
     result.iterations.push_back(
         SecurityIteration{iteration, branch, flows[branch], grid.model().branches[branch].rate_a_mva, trades[kept[last]]});
     kept.erase(kept.begin() + static_cast<std::ptrdiff_t>(last));
   }
-  result.kept.reserve(kept.size());
-  for (std::size_t p : kept) result.kept.push_back(trades[p]);
+  result.kept = trades_at(trades, kept);
   return result;
 }
 

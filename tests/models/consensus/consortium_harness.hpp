@@ -275,6 +275,15 @@ class ConsortiumWorld {
   }
   /** Participant `o.participant` sends `o` to its management node now. */
   void bid(const market::Order& o) { net.inject(o.participant, mn_node(opt.area.at(o.participant)), sealed_bid(o)); }
+  /** Start the network, send each order at its submitted_s, and run to `end_s`. */
+  void run_scripted(const std::vector<market::Order>& orders, double end_s) {
+    net.start();
+    for (const market::Order& o : orders) {
+      net.run_until(o.submitted_s);
+      bid(o);
+    }
+    net.run_until(end_s);
+  }
 
   struct Appended {
     std::uint32_t node;

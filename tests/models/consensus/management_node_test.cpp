@@ -42,16 +42,6 @@ std::vector<Order> hand_orders() {
           make_order(3, 2, 0, Side::kBuy, 3.0, 0.20, 120.0), make_order(4, 3, 0, Side::kSell, 6.0, 0.15, 130.0)};
 }
 
-/** Send the orders at their submitted_s; run to `end_s`. */
-void run_scripted(ConsortiumWorld& w, const std::vector<Order>& orders, double end_s) {
-  w.net.start();
-  for (const Order& o : orders) {
-    w.net.run_until(o.submitted_s);
-    w.bid(o);
-  }
-  w.net.run_until(end_s);
-}
-
 std::vector<Trade> block_trades(const ledger::Block& b) {
   std::vector<Trade> out;
   for (const auto& tx : b.transactions) {
@@ -118,7 +108,7 @@ std::vector<Trade> exchange_trades(const std::vector<Order>& orders, double late
 
 TEST(ConsortiumRound, TwoAreaPayAsClearMatchesExchangeAndCoSignaturesFollowAreas) {
   ConsortiumWorld w(two_areas(2));
-  run_scripted(w, hand_orders(), 3000.0);
+  w.run_scripted(hand_orders(), 3000.0);
 
   expect_identical_valid_chains(w, 2);
   const ledger::Block& b0 = w.mns[0]->chain()[0];
@@ -188,8 +178,8 @@ TEST(ConsortiumRound, RealAndModeledCryptoGiveTheSameTrades) {
   WorldOptions modeled = two_areas(1);
   modeled.crypto = CryptoMode::kModeled;
   ConsortiumWorld a(real), b(modeled);
-  run_scripted(a, hand_orders(), 2000.0);
-  run_scripted(b, hand_orders(), 2000.0);
+  a.run_scripted(hand_orders(), 2000.0);
+  b.run_scripted(hand_orders(), 2000.0);
   ASSERT_EQ(a.mns[0]->chain().size(), 1u);
   ASSERT_EQ(b.mns[0]->chain().size(), 1u);
   expect_same_trades(block_trades(a.mns[0]->chain()[0]), block_trades(b.mns[0]->chain()[0]));
@@ -235,7 +225,7 @@ TEST(ConsortiumFaults, ByzantinePrimaryIsRefusedAndTheRotationMovesOn) {
       make_order(1, 0, 0, Side::kSell, 4.0, 0.10, 100.0), make_order(2, 1, 0, Side::kBuy, 2.0, 0.30, 105.0),
       make_order(3, 2, 0, Side::kBuy, 3.0, 0.25, 110.0),  make_order(4, 3, 0, Side::kSell, 2.0, 0.12, 115.0),
       make_order(5, 4, 0, Side::kBuy, 2.0, 0.22, 120.0),  make_order(6, 5, 0, Side::kSell, 1.0, 0.05, 125.0)};
-  run_scripted(w, orders, 1700.0);
+  w.run_scripted(orders, 1700.0);
 
   ASSERT_GE(w.refusals.size(), 2u);
   std::set<std::uint32_t> refusers;
@@ -278,7 +268,7 @@ TEST(ConsortiumFaults, PrimaryCrashMidRoundFailsOverRecoversAndCatchesUp) {
       make_order(1, 0, 0, Side::kSell, 4.0, 0.10, 100.0), make_order(2, 2, 0, Side::kBuy, 3.0, 0.25, 110.0),
       make_order(3, 4, 0, Side::kSell, 2.0, 0.12, 120.0), make_order(4, 5, 0, Side::kBuy, 2.0, 0.22, 125.0),
       make_order(5, 1, 1, Side::kBuy, 1.0, 0.30, 1000.0), make_order(6, 3, 1, Side::kSell, 1.0, 0.10, 1010.0)};
-  run_scripted(w, orders, 4000.0);
+  w.run_scripted(orders, 4000.0);
 
   ASSERT_EQ(w.failovers.size(), 1u);
   EXPECT_EQ(w.failovers[0].interval, 0u);
@@ -349,7 +339,7 @@ TEST(ConsortiumSecurity, OverloadedTieLineTradeIsCancelledAndTheRestStands) {
   const std::vector<Order> orders = {
       make_order(1, 0, 0, Side::kSell, 4.0, 0.10, 100.0), make_order(2, 1, 0, Side::kSell, 3.0, 0.12, 110.0),
       make_order(3, 2, 0, Side::kBuy, 4.0, 0.25, 120.0), make_order(4, 3, 0, Side::kBuy, 3.0, 0.20, 130.0)};
-  run_scripted(w, orders, 2000.0);
+  w.run_scripted(orders, 2000.0);
   expect_identical_valid_chains(w, 1);
   const auto trades = block_trades(w.mns[1]->chain()[0]);
   ASSERT_EQ(trades.size(), 1u);
@@ -383,7 +373,7 @@ TEST(ConsortiumSecurity, OptionBReopensTheRemainderOnTheFreeSideOfTheLine) {
       make_order(5, 4, 0, Side::kBuy, 3.0, 0.15, 90.0),  make_order(1, 0, 0, Side::kSell, 4.0, 0.10, 100.0),
       make_order(2, 1, 0, Side::kSell, 3.0, 0.12, 110.0), make_order(3, 2, 0, Side::kBuy, 4.0, 0.25, 120.0),
       make_order(4, 3, 0, Side::kBuy, 3.0, 0.20, 130.0)};
-  run_scripted(w, orders, 2000.0);
+  w.run_scripted(orders, 2000.0);
   expect_identical_valid_chains(w, 1);
   const auto trades = block_trades(w.mns[0]->chain()[0]);
   ASSERT_EQ(trades.size(), 2u);
@@ -413,7 +403,7 @@ TEST(ConsortiumRound, FinalisesWithinAFewMessageDelaysWhenEveryNodeVotes) {
   ConsortiumWorld w(o);
   const std::vector<Order> orders = {make_order(1, 0, 0, Side::kSell, 4.0, 0.10, 100.0),
                                      make_order(2, 4, 0, Side::kBuy, 3.0, 0.25, 110.0)};
-  run_scripted(w, orders, 2000.0);
+  w.run_scripted(orders, 2000.0);
   ASSERT_EQ(w.finals.size(), 1u);
   EXPECT_EQ(w.finals[0].attempts, 1u);
   EXPECT_LT(w.finals[0].final_s, 601.0);

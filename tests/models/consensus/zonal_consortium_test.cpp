@@ -34,13 +34,22 @@ grid::GridView two_zones(double capacity_mw, std::vector<std::size_t> participan
   return grid::GridView(zonal, std::move(participant_zone), 0.25);
 }
 
-void run_scripted(ConsortiumWorld& w, const std::vector<Order>& orders, double end_s) {
-  w.net.start();
-  for (const Order& o : orders) {
-    w.net.run_until(o.submitted_s);
-    w.bid(o);
-  }
-  w.net.run_until(end_s);
+/** Two management nodes over one 15-minute interval, the zonal security check on `grid`. */
+WorldOptions two_node_options(const grid::GridView& grid, std::vector<std::uint32_t> area, SecurityOption option) {
+  WorldOptions o;
+  o.management_nodes = 2;
+  o.area = std::move(area);
+  o.timing = timing(1);
+  o.security = option;
+  o.grid = &grid;
+  return o;
+}
+
+/** Sellers 0 (4 kWh at 0.10) and 1 (3 kWh at 0.12), buyers 2 (4 kWh up to 0.25) and 3 (3 kWh up to
+ * 0.20), sent at 100, 110, 120 and 130 s. */
+std::vector<Order> four_orders() {
+  return {make_order(1, 0, 0, Side::kSell, 4.0, 0.10, 100.0), make_order(2, 1, 0, Side::kSell, 3.0, 0.12, 110.0),
+          make_order(3, 2, 0, Side::kBuy, 4.0, 0.25, 120.0), make_order(4, 3, 0, Side::kBuy, 3.0, 0.20, 130.0)};
 }
 
 std::vector<std::pair<OrderId, OrderId>> block_pairs(const ledger::Block& b) {
@@ -54,17 +63,8 @@ TEST(ConsortiumZonalSecurity, CongestedTieLineTradeIsCancelledAndTheRestStands) 
   // matches 3<-1 4 kWh and 4<-2 3 kWh: 7 kWh in 0.25 h = 0.028 MW out of A. Both nodes' zones touch
   // the tie-line, so they object; the primary cancels 4<-2 (declared last, at 130 s), leaving 0.016 MW.
   const grid::GridView grid = two_zones(0.02, {0, 0, 1, 1});
-  WorldOptions o;
-  o.management_nodes = 2;
-  o.area = {0, 0, 1, 1};
-  o.timing = timing(1);
-  o.security = SecurityOption::kCancelLast;
-  o.grid = &grid;
-  ConsortiumWorld w(o);
-  const std::vector<Order> orders = {
-      make_order(1, 0, 0, Side::kSell, 4.0, 0.10, 100.0), make_order(2, 1, 0, Side::kSell, 3.0, 0.12, 110.0),
-      make_order(3, 2, 0, Side::kBuy, 4.0, 0.25, 120.0), make_order(4, 3, 0, Side::kBuy, 3.0, 0.20, 130.0)};
-  run_scripted(w, orders, 2000.0);
+  ConsortiumWorld w(two_node_options(grid, {0, 0, 1, 1}, SecurityOption::kCancelLast));
+  w.run_scripted(four_orders(), 2000.0);
   for (const auto& mn : w.mns) ASSERT_EQ(mn->chain().size(), 1u);
   EXPECT_EQ(block_pairs(w.mns[0]->chain()[0]), (std::vector<std::pair<OrderId, OrderId>>{{3, 1}}));
   EXPECT_EQ(block_pairs(w.mns[1]->chain()[0]), block_pairs(w.mns[0]->chain()[0]));
@@ -84,17 +84,8 @@ TEST(ConsortiumZonalSecurity, CongestedTieLineTradeIsCancelledAndTheRestStands) 
 TEST(ConsortiumZonalSecurity, TradesInsideAZoneNeedNoObjection) {
   // Everybody in zone A, a closed border (capacity 0): nothing crosses it, nothing is cancelled.
   const grid::GridView grid = two_zones(0.0, {0, 0, 0, 0});
-  WorldOptions o;
-  o.management_nodes = 2;
-  o.area = {0, 0, 1, 1};
-  o.timing = timing(1);
-  o.security = SecurityOption::kCancelLast;
-  o.grid = &grid;
-  ConsortiumWorld w(o);
-  run_scripted(w,
-               {make_order(1, 0, 0, Side::kSell, 4.0, 0.10, 100.0), make_order(2, 1, 0, Side::kSell, 3.0, 0.12, 110.0),
-                make_order(3, 2, 0, Side::kBuy, 4.0, 0.25, 120.0), make_order(4, 3, 0, Side::kBuy, 3.0, 0.20, 130.0)},
-               2000.0);
+  ConsortiumWorld w(two_node_options(grid, {0, 0, 1, 1}, SecurityOption::kCancelLast));
+  w.run_scripted(four_orders(), 2000.0);
   EXPECT_TRUE(w.objections.empty());
   ASSERT_EQ(w.finals.size(), 1u);
   EXPECT_EQ(w.finals[0].attempts, 1u);
@@ -105,18 +96,10 @@ TEST(ConsortiumZonalSecurity, OptionBReopensTheRemainderInsideTheExportingZone) 
   // As above, plus buyer 4 in zone A (area 0) bidding 3 kWh at 0.15, first: outbid at first, it
   // buys seller 1's 3 kWh inside A once 4<-2 is cancelled and bidding re-opens without order 4.
   const grid::GridView grid = two_zones(0.02, {0, 0, 1, 1, 0});
-  WorldOptions o;
-  o.management_nodes = 2;
-  o.area = {0, 0, 1, 1, 0};
-  o.timing = timing(1);
-  o.security = SecurityOption::kReopen;
-  o.grid = &grid;
-  ConsortiumWorld w(o);
-  run_scripted(w,
-               {make_order(5, 4, 0, Side::kBuy, 3.0, 0.15, 90.0), make_order(1, 0, 0, Side::kSell, 4.0, 0.10, 100.0),
-                make_order(2, 1, 0, Side::kSell, 3.0, 0.12, 110.0), make_order(3, 2, 0, Side::kBuy, 4.0, 0.25, 120.0),
-                make_order(4, 3, 0, Side::kBuy, 3.0, 0.20, 130.0)},
-               2000.0);
+  ConsortiumWorld w(two_node_options(grid, {0, 0, 1, 1, 0}, SecurityOption::kReopen));
+  std::vector<Order> orders = four_orders();
+  orders.insert(orders.begin(), make_order(5, 4, 0, Side::kBuy, 3.0, 0.15, 90.0));  // sent first
+  w.run_scripted(orders, 2000.0);
   for (const auto& mn : w.mns) ASSERT_EQ(mn->chain().size(), 1u);
   EXPECT_EQ(block_pairs(w.mns[0]->chain()[0]), (std::vector<std::pair<OrderId, OrderId>>{{3, 1}, {5, 2}}));
   ASSERT_EQ(w.objections.size(), 1u);

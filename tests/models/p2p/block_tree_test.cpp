@@ -10,13 +10,8 @@ namespace ebsim::p2p {
 namespace {
 
 using test_p2p::block_on;
+using test_p2p::ids;
 using test_p2p::tx;
-
-std::vector<BlockId> ids(const std::vector<BlockPtr>& blocks) {
-  std::vector<BlockId> out;
-  for (const auto& b : blocks) out.push_back(b->id);
-  return out;
-}
 
 TEST(P2pBlockTree, StartsAtGenesis) {
   const BlockPtr g = make_genesis();

@@ -10,13 +10,8 @@ namespace ebsim::p2p {
 namespace {
 
 using test_p2p::block_on;
+using test_p2p::ids;
 using test_p2p::tx;
-
-std::vector<TxId> ids(const std::vector<TxPtr>& txs) {
-  std::vector<TxId> out;
-  for (const auto& t : txs) out.push_back(t->id);
-  return out;
-}
 
 TEST(P2pMempool, OrdersByFeePerByteThenArrivalThenId) {
   Mempool pool;

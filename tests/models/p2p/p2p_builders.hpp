@@ -9,6 +9,14 @@
 namespace ebsim::p2p::test_p2p {
 
 /** Transaction `id` (order id too) of `size_bytes` paying `fee`; a buy order of 1 kWh at 0.2 by default. */
+/** The ids of blocks or transactions, in order (for comparing lists). */
+template <typename Ptr>
+auto ids(const std::vector<Ptr>& items) {
+  std::vector<decltype(items.front()->id)> out;
+  for (const auto& item : items) out.push_back(item->id);
+  return out;
+}
+
 inline TxPtr tx(TxId id, double fee = 1.0, double size_bytes = 250.0, market::Side side = market::Side::kBuy,
                 double price_per_kwh = 0.2, double quantity_kwh = 1.0, IntervalIndex interval = 0) {
   auto t = std::make_shared<Transaction>();
