@@ -123,27 +123,24 @@ class PeerNode final : public Node {
 
   explicit PeerNode(Setup setup)
       : setup_(std::move(setup)), inner_(setup_.params), finals_(setup_.timing->intervals) {
-    inner_.tip_changed.connect([this](const p2p::TipChange&) { check_finality(); });
+    inner_.tip_changed.connect([this](const p2p::TipChange&) { tip_moved_ = true; });
   }
 
-  void on_start(NodeContext& ctx) override {
-    ctx_ = &ctx;
-    inner_.on_start(ctx);
-  }
+  void on_start(NodeContext& ctx) override { inner_.on_start(ctx); }
 
   void on_message(NodeContext& ctx, const Message& msg) override {
-    ctx_ = &ctx;
     if (msg.type == MessageType::kBid) {
       submit(ctx, msg.as<market::BidBody>().order);
       return;
     }
     inner_.on_message(ctx, msg);
+    check_finality_if_tip_moved(ctx);
   }
 
   void on_timer(NodeContext& ctx, TimerId id, std::uint64_t tag) override {
-    ctx_ = &ctx;
     if (stopped_) return;  // the miner has stopped: its mining (or slot) timers end here
     inner_.on_timer(ctx, id, tag);
+    check_finality_if_tip_moved(ctx);
   }
 
   p2p::P2pNode& inner() { return inner_; }
@@ -166,14 +163,23 @@ class PeerNode final : public Node {
     inner_.submit_transaction(ctx, std::move(tx));
   }
 
+  /** Why not check from the tip_changed slot: the slot gets no context, and a handler that
+   * computes (block validation) yields to SimGrid, so another handler of this node may run in
+   * between; whichever handler returns first after the tip moved checks, with its own context. */
+  void check_finality_if_tip_moved(NodeContext& ctx) {
+    if (!tip_moved_) return;
+    tip_moved_ = false;
+    check_finality(ctx);
+  }
+
   /** Intervals become final in order: a later interval's closing block is never lower. */
-  void check_finality() {
+  void check_finality(NodeContext& ctx) {
     const p2p::BlockTree& tree = inner_.tree();
     const market::MarketTiming& timing = *setup_.timing;
     while (next_ < timing.intervals) {
       const auto closing = closing_height(tree, timing.gate_closure_time_s(next_));
       if (!closing || tree.height() + 1 - *closing < setup_.confirmations) break;
-      finalise(next_, *closing);
+      finalise(ctx, next_, *closing);
       ++next_;
     }
     if (setup_.miner && !stopped_ && next_ == timing.intervals && timing.intervals > 0) {
@@ -182,10 +188,10 @@ class PeerNode final : public Node {
     }
   }
 
-  void finalise(IntervalIndex k, std::uint64_t closing) {
+  void finalise(NodeContext& ctx, IntervalIndex k, std::uint64_t closing) {
     const p2p::BlockTree& tree = inner_.tree();
     const BlockId gate = tree.best_chain()[closing - 1];
-    finals_[k] = NodeFinal{gate, ctx_->now_s()};
+    finals_[k] = NodeFinal{gate, ctx.now_s()};
     if (!setup_.owner) return;
     const auto own = orders_.find(k);
     if (own == orders_.end()) return;
@@ -197,7 +203,7 @@ class PeerNode final : public Node {
       ack->order = order.id;
       ack->status = market::OrderStatus::kLate;
       ack->arrived_s = order.arrived_s;
-      ctx_->send(*setup_.owner, Message{MessageType::kAck, kNoNode, kNoNode, setup_.ack_bytes, 0.0, ack});
+      ctx.send(*setup_.owner, Message{MessageType::kAck, kNoNode, kNoNode, setup_.ack_bytes, 0.0, ack});
       return;
     }
     const p2p::ContractClearing& clearing =
@@ -221,12 +227,12 @@ class PeerNode final : public Node {
     result->interval = k;
     result->fills.push_back(fill);
     result->trade_count = listed;
-    ctx_->send(*setup_.owner, Message{MessageType::kResult, kNoNode, kNoNode, setup_.result_bytes, 0.0, result});
+    ctx.send(*setup_.owner, Message{MessageType::kResult, kNoNode, kNoNode, setup_.result_bytes, 0.0, result});
   }
 
   Setup setup_;
   p2p::P2pNode inner_;
-  NodeContext* ctx_ = nullptr;  // the context of the event being handled (signals carry none)
+  bool tip_moved_ = false;  // the best chain changed since finality was last checked
   std::vector<std::optional<NodeFinal>> finals_;  // by interval
   std::map<IntervalIndex, market::Order> orders_;
   IntervalIndex next_ = 0;  // first interval not yet final here
@@ -279,6 +285,7 @@ class P2pDesign final : public DesignRun {
       p.stakes = spec_.miner_shares;
       p.schedule_seed = sc.seed;
       p.max_block_bytes = spec_.max_block_bytes;
+      p.tx_relay_interval_s = spec_.tx_relay_interval_s;
       p.genesis = genesis_;
       if (!miner) s.owner = static_cast<NodeId>(i);
       s.miner = miner;

@@ -29,9 +29,9 @@ constexpr std::uint64_t kMaxParticipants = 10'000'000;
 constexpr std::array<std::string_view, 15> kTopKeys{
     "name", "description", "seed", "start",   "duration",   "currency",     "site",
     "market", "utility",   "network", "grid", "consortium", "p2p", "faults", "participants"};
-constexpr std::array<std::string_view, 14> kP2pKeys{
-    "consensus", "block_interval", "peers", "miners", "fee", "transaction_size", "max_block_size", "contract",
-    "confirmations", "hash_rate_hps", "joules_per_hash", "tail_blocks", "double_spend", "selfish_mining"};
+constexpr std::array<std::string_view, 15> kP2pKeys{
+    "consensus", "block_interval", "peers", "miners", "fee", "transaction_size", "max_block_size", "tx_relay_interval",
+    "contract", "confirmations", "hash_rate_hps", "joules_per_hash", "tail_blocks", "double_spend", "selfish_mining"};
 constexpr std::array<std::string_view, 3> kP2pMinerKeys{"count", "shares", "network"};
 constexpr std::array<std::string_view, 3> kP2pDoubleSpendKeys{"q", "z", "trials"};
 constexpr std::array<std::string_view, 3> kP2pSelfishMiningKeys{"alpha", "gamma", "blocks"};
@@ -530,6 +530,7 @@ P2pSpec read_p2p(const Value& value) {
     limit->require(p2p.max_block_bytes >= 80.0 + p2p.transaction_bytes,
                    "a size that holds the 80-byte header and at least one transaction");
   }
+  if (auto relay = map.find("tx_relay_interval")) p2p.tx_relay_interval_s = read_duration(*relay, false);
   if (auto contract = map.find("contract")) {
     p2p.contract = contract->choice({"call", "continuous"}) == "continuous" ? P2pContract::kContinuous : P2pContract::kCall;
   }

@@ -215,6 +215,7 @@ struct P2pSpec {
   double fee = 0.0001;                   // fee per transaction, scenario currency, paid to the miner
   double transaction_bytes = 250.0;      // an order's transaction size
   double max_block_bytes = 1.0e6;        // block size limit, header included
+  double tx_relay_interval_s = 2.0;      // mean trickle delay of transaction announcements (0: each at once)
   P2pContract contract = P2pContract::kCall;
   std::uint32_t confirmations = 6;       // z: a result is final when the interval's closing block has z
   double hash_rate_hps = 1.0e15;         // PoW: network hash rate (hashes per second)

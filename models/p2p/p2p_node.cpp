@@ -15,6 +15,7 @@ constexpr std::uint64_t kKindShift = 56;
 constexpr std::uint64_t kPayloadMask = (std::uint64_t{1} << kKindShift) - 1;
 constexpr std::uint64_t kMineTimer = 1;
 constexpr std::uint64_t kSlotTimer = 2;
+constexpr std::uint64_t kRelayTimer = 3;
 
 std::uint64_t make_tag(std::uint64_t kind, std::uint64_t payload) { return (kind << kKindShift) | (payload & kPayloadMask); }
 
@@ -30,7 +31,9 @@ BlockPtr genesis_of(const P2pNodeParams& p) { return p.genesis ? p.genesis : mak
 }  // namespace
 
 P2pNode::P2pNode(P2pNodeParams params)
-    : params_(std::move(params)), tree_(genesis_of(params_), tree_params(params_)) {}
+    : params_(std::move(params)),
+      tree_(genesis_of(params_), tree_params(params_)),
+      tx_announcements_due_(params_.peers.size()) {}
 
 void P2pNode::on_start(NodeContext& ctx) {
   switch (params_.election) {
@@ -87,6 +90,9 @@ void P2pNode::on_timer(NodeContext& ctx, TimerId id, std::uint64_t tag) {
     const auto leader = pos_slot_leader(params_.stakes, params_.schedule_seed, slot);
     if (leader && params_.validator_index && *leader == *params_.validator_index) make_block(ctx, slot);
     schedule_slot(ctx, slot + 1);  // from the slot number, not the clock: k * T / T may round below k
+  } else if (kind == kRelayTimer) {
+    relay_timer_armed_ = false;
+    flush_transaction_announcements(ctx);
   }
 }
 
@@ -94,55 +100,63 @@ TxPtr P2pNode::submit_transaction(NodeContext& ctx, Transaction tx) {
   if (find_tx(tx.id) || tree_.block_of(tx.id)) return nullptr;
   auto shared = std::make_shared<const Transaction>(std::move(tx));
   mempool_.add(shared, ctx.now_s());
-  announce(ctx, MessageType::kTxAnnounce, shared->id, kNoNode);
+  relay_transaction(ctx, shared->id, kNoNode);
   return shared;
 }
 
 std::uint64_t P2pNode::confirmations(TxId tx) const { return tree_.tx_confirmations(tx); }
 
 void P2pNode::receive_inventory(NodeContext& ctx, const Message& msg, bool is_block) {
-  const std::uint64_t id = msg.as<InventoryBody>().id;
-  if (is_block) {
-    if (tree_.contains(id) || tree_.is_orphan(id) || !blocks_requested_.insert(id).second) return;
-    send_inventory(ctx, msg.from, MessageType::kBlockRequest, id);
-  } else {
-    if (mempool_.contains(id) || tree_.block_of(id) || !txs_requested_.insert(id).second) return;
-    send_inventory(ctx, msg.from, MessageType::kTxRequest, id);
+  std::vector<std::uint64_t> wanted;
+  for (const std::uint64_t id : msg.as<InventoryBody>().ids) {
+    const bool known = is_block ? tree_.contains(id) || tree_.is_orphan(id) : mempool_.contains(id) || tree_.block_of(id);
+    if (known) continue;
+    if ((is_block ? blocks_requested_ : txs_requested_).insert(id).second) wanted.push_back(id);
   }
+  if (wanted.empty()) return;
+  send_inventory(ctx, msg.from, is_block ? MessageType::kBlockRequest : MessageType::kTxRequest, std::move(wanted));
 }
 
 void P2pNode::receive_request(NodeContext& ctx, const Message& msg, bool is_block) {
-  const std::uint64_t id = msg.as<InventoryBody>().id;
+  const std::vector<std::uint64_t>& ids = msg.as<InventoryBody>().ids;
   Message reply;
   if (is_block) {
-    BlockPtr block = tree_.find(id);
-    if (!block) return;  // only blocks in the tree are served (orphans are not yet valid)
-    reply.type = MessageType::kP2pBlock;
-    reply.size_bytes = params_.sizes.message_header_bytes + block->size_bytes;
-    auto body = std::make_shared<BlockBody>();
-    body->block = std::move(block);
-    reply.body = std::move(body);
-  } else {
-    TxPtr tx = find_tx(id);
-    if (!tx) return;
-    reply.type = MessageType::kTx;
-    reply.size_bytes = params_.sizes.message_header_bytes + tx->size_bytes;
-    auto body = std::make_shared<TxBody>();
-    body->tx = std::move(tx);
-    reply.body = std::move(body);
+    for (const BlockId id : ids) {
+      BlockPtr block = tree_.find(id);
+      if (!block) continue;  // only blocks in the tree are served (orphans are not yet valid)
+      reply.type = MessageType::kP2pBlock;
+      reply.size_bytes = params_.sizes.message_header_bytes + block->size_bytes;
+      auto body = std::make_shared<BlockBody>();
+      body->block = std::move(block);
+      reply.body = std::move(body);
+      ctx.send(msg.from, std::move(reply));
+      reply = Message{};
+    }
+    return;
   }
+  auto body = std::make_shared<TxBody>();
+  for (const TxId id : ids) {
+    TxPtr tx = find_tx(id);
+    if (!tx) continue;
+    reply.size_bytes += params_.sizes.message_header_bytes + tx->size_bytes;
+    body->txs.push_back(std::move(tx));
+  }
+  if (body->txs.empty()) return;
+  reply.type = MessageType::kTx;
+  reply.body = std::move(body);
   ctx.send(msg.from, std::move(reply));
 }
 
 void P2pNode::receive_tx(NodeContext& ctx, const Message& msg) {
-  const TxPtr& tx = msg.as<TxBody>().tx;
-  ++stats_.txs_received;
-  txs_requested_.erase(tx->id);
-  if (mempool_.contains(tx->id) || tree_.block_of(tx->id)) return;
-  ctx.compute(params_.verify_flops_per_tx);
-  if (!is_well_formed(*tx)) return;
-  mempool_.add(tx, ctx.now_s());
-  announce(ctx, MessageType::kTxAnnounce, tx->id, msg.from);
+  for (const TxPtr& tx : msg.as<TxBody>().txs) {
+    ++stats_.txs_received;
+    txs_requested_.erase(tx->id);
+    if (mempool_.contains(tx->id) || tree_.block_of(tx->id)) continue;
+    ctx.compute(params_.verify_flops_per_tx);
+    if (!is_well_formed(*tx)) continue;
+    mempool_.add(tx, ctx.now_s());
+    relay_transaction(ctx, tx->id, msg.from);
+  }
 }
 
 void P2pNode::receive_block(NodeContext& ctx, const Message& msg) {
@@ -168,7 +182,7 @@ void P2pNode::accept_block(NodeContext& ctx, const BlockPtr& block, NodeId from)
       ++stats_.orphans_received;
       if (!tree_.contains(result.missing_parent) && !tree_.is_orphan(result.missing_parent) &&
           blocks_requested_.insert(result.missing_parent).second && from != kNoNode) {
-        send_inventory(ctx, from, MessageType::kBlockRequest, result.missing_parent);
+        send_inventory(ctx, from, MessageType::kBlockRequest, {result.missing_parent});
       }
       return;
     case AddStatus::kExtendedTip:
@@ -177,7 +191,7 @@ void P2pNode::accept_block(NodeContext& ctx, const BlockPtr& block, NodeId from)
   }
   for (const auto& accepted : result.accepted) {
     block_accepted.emit(accepted, ctx.now_s());
-    announce(ctx, MessageType::kBlockAnnounce, accepted->id, accepted == block ? from : kNoNode);
+    announce_block(ctx, accepted->id, accepted == block ? from : kNoNode);
   }
   if (result.status == AddStatus::kSideBranch) return;
 
@@ -224,18 +238,39 @@ void P2pNode::schedule_slot(NodeContext& ctx, std::uint64_t next) {
   ctx.start_timer(delay_s, make_tag(kSlotTimer, next));
 }
 
-void P2pNode::announce(NodeContext& ctx, MessageType type, std::uint64_t id, NodeId except) {
+void P2pNode::announce_block(NodeContext& ctx, BlockId id, NodeId except) {
   for (NodeId peer : params_.peers) {
-    if (peer != except) send_inventory(ctx, peer, type, id);
+    if (peer != except) send_inventory(ctx, peer, MessageType::kBlockAnnounce, {id});
   }
 }
 
-void P2pNode::send_inventory(NodeContext& ctx, NodeId to, MessageType type, std::uint64_t id) {
+void P2pNode::relay_transaction(NodeContext& ctx, TxId id, NodeId except) {
+  for (std::size_t i = 0; i < params_.peers.size(); ++i) {
+    if (params_.peers[i] != except) tx_announcements_due_[i].push_back(id);
+  }
+  if (!(params_.tx_relay_interval_s > 0.0)) {
+    flush_transaction_announcements(ctx);
+  } else if (!relay_timer_armed_) {
+    ctx.start_timer(ctx.rng().exponential(params_.tx_relay_interval_s), make_tag(kRelayTimer, 0));
+    relay_timer_armed_ = true;
+  }
+}
+
+void P2pNode::flush_transaction_announcements(NodeContext& ctx) {
+  for (std::size_t i = 0; i < params_.peers.size(); ++i) {
+    if (tx_announcements_due_[i].empty()) continue;
+    send_inventory(ctx, params_.peers[i], MessageType::kTxAnnounce, std::move(tx_announcements_due_[i]));
+    tx_announcements_due_[i].clear();
+  }
+}
+
+void P2pNode::send_inventory(NodeContext& ctx, NodeId to, MessageType type, std::vector<std::uint64_t> ids) {
   Message msg;
   msg.type = type;
-  msg.size_bytes = params_.sizes.message_header_bytes + params_.sizes.inventory_entry_bytes;
+  msg.size_bytes = params_.sizes.message_header_bytes +
+                   params_.sizes.inventory_entry_bytes * static_cast<double>(ids.size());
   auto body = std::make_shared<InventoryBody>();
-  body->id = id;
+  body->ids = std::move(ids);
   msg.body = std::move(body);
   ctx.send(to, std::move(msg));
 }

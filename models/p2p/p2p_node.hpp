@@ -7,17 +7,25 @@
  * GOSSIP: announce / request / deliver, as Bitcoin's inv / getdata / tx|block (issue 5 lets us
  * choose; this one is chosen because a full block then crosses each link about once, so
  * propagation time depends on block size, bandwidth and hops as it should, while duplicates cost
- * only the small announcements). Per new item: the node announces its id to every peer except
- * the one it got it from; a peer that does not know the id and has not asked for it yet
- * requests it from the first announcer; the announcer delivers it. One id per announcement and
- * request. A node relays every valid block the first time it accepts it (side branches too),
- * and every new transaction it admits to its mempool. A block whose parent is unknown is kept as
- * an orphan and the parent is requested from the peer that delivered the child. Links are
- * assumed reliable (no request timeouts).
+ * only the small announcements). A node relays every valid block the first time it accepts it
+ * (side branches too), and every new transaction it admits to its mempool, to every peer except
+ * the one it got it from; a peer requests the ids it neither knows nor has asked for yet from the
+ * first announcer, which delivers them. A block whose parent is unknown is kept as an orphan and
+ * the parent is requested from the peer that delivered the child. Links are assumed reliable (no
+ * request timeouts).
+ * BLOCKS are announced at once, one id per announcement. TRANSACTIONS trickle, as in Bitcoin
+ * (its INVENTORY_BROADCAST_INTERVAL): with tx_relay_interval_s > 0 a node queues the ids it is to
+ * announce per peer and sends each peer one announcement listing them all when its relay timer
+ * fires; the timer is drawn exponential with that mean when the first id is queued. A request
+ * lists every wanted id of one announcement, and one delivery carries every requested
+ * transaction. With tx_relay_interval_s = 0 every transaction is announced alone at once. Why
+ * trickle: one message per transaction per link is what made large networks infeasible to
+ * simulate (docs/performance.md), and it is also what Bitcoin avoids for the same reason.
  *
  * MESSAGE SIZES (bytes, P2pSizes): announcement and request = message header + one inventory
- * entry (24 + 36 = 60, Bitcoin's); transaction = message header + tx size_bytes; block = message
- * header + block size_bytes (= header_bytes + the transactions' bytes).
+ * entry per id (24 + 36 n; one id: 60, Bitcoin's); a delivery of n transactions = the sum of
+ * (message header + tx size_bytes) over them, the bytes of Bitcoin's n tx messages (simulated as
+ * one flow); block = message header + block size_bytes (= header_bytes + the transactions' bytes).
  *
  * MINING (PoW): a node with hash_share > 0 draws the delay to its next block from
  * next_block_delay_s (exponential, mean block_interval_s / hash_share) and redraws whenever its
@@ -67,6 +75,7 @@ struct P2pNodeParams {
   std::optional<std::size_t> validator_index;              // PoS: this node's index in stakes (none: not a validator)
   std::uint64_t schedule_seed = 1;                         // PoS: the leader schedule's seed (same at every node)
   double max_block_bytes = 1.0e6;                          // block size limit, header included
+  double tx_relay_interval_s = 0.0;                        // mean trickle delay of transaction announcements (0: at once)
   P2pSizes sizes;
   double verify_flops_per_block = 0.0;                     // CPU charged to check a received block
   double verify_flops_per_tx = 0.0;                        // CPU charged per transaction checked (received or in a block)
@@ -75,10 +84,10 @@ struct P2pNodeParams {
 
 /** Message bodies of the gossip (MessageType kTxAnnounce ... kP2pBlock). */
 struct InventoryBody final : MessageBody {
-  std::uint64_t id = 0;  // TxId (kTxAnnounce, kTxRequest) or BlockId (kBlockAnnounce, kBlockRequest)
+  std::vector<std::uint64_t> ids;  // TxIds (kTxAnnounce, kTxRequest) or one BlockId (kBlockAnnounce, kBlockRequest)
 };
 struct TxBody final : MessageBody {
-  TxPtr tx;
+  std::vector<TxPtr> txs;
 };
 struct BlockBody final : MessageBody {
   BlockPtr block;
@@ -100,7 +109,7 @@ struct P2pNodeStats {
   std::uint64_t blocks_received = 0;   // block deliveries (duplicates included)
   std::uint64_t blocks_invalid = 0;    // deliveries that failed validation
   std::uint64_t orphans_received = 0;  // deliveries whose parent was unknown
-  std::uint64_t txs_received = 0;      // transaction deliveries (duplicates included)
+  std::uint64_t txs_received = 0;      // transactions delivered (duplicates included)
   std::uint64_t stale_timers = 0;      // mining timers that fired after the tip had changed (ignored)
 };
 
@@ -145,8 +154,11 @@ class P2pNode final : public Node {
   void make_block(NodeContext& ctx, std::uint64_t slot);
   void schedule_mining(NodeContext& ctx);
   void schedule_slot(NodeContext& ctx, std::uint64_t slot);
-  void announce(NodeContext& ctx, MessageType type, std::uint64_t id, NodeId except);
-  void send_inventory(NodeContext& ctx, NodeId to, MessageType type, std::uint64_t id);
+  void announce_block(NodeContext& ctx, BlockId id, NodeId except);
+  /** Queue `id` for every peer but `except`; sent at once or when the relay timer fires. */
+  void relay_transaction(NodeContext& ctx, TxId id, NodeId except);
+  void flush_transaction_announcements(NodeContext& ctx);
+  void send_inventory(NodeContext& ctx, NodeId to, MessageType type, std::vector<std::uint64_t> ids);
   TxPtr find_tx(TxId id) const;
 
   P2pNodeParams params_;
@@ -155,6 +167,8 @@ class P2pNode final : public Node {
   P2pNodeStats stats_;
   std::set<BlockId> blocks_requested_;  // asked for, not yet delivered
   std::set<TxId> txs_requested_;
+  std::vector<std::vector<TxId>> tx_announcements_due_;  // per peer (params_.peers order): ids not yet announced
+  bool relay_timer_armed_ = false;
   std::uint64_t mining_generation_ = 0;  // bumped on every tip change; a timer carries the one it was drawn for
   std::uint64_t blocks_made_seq_ = 0;
 };

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <memory>
 #include <tuple>
@@ -25,15 +26,18 @@ using test_p2p::tx;
 
 constexpr double kInventoryBytes = 24.0 + 36.0;
 
-Message inventory(MessageType type, std::uint64_t id) {
+/** An announcement or request listing `ids`. */
+Message inventory_of(MessageType type, std::vector<std::uint64_t> ids) {
   Message m;
   m.type = type;
-  m.size_bytes = kInventoryBytes;
+  m.size_bytes = 24.0 + 36.0 * static_cast<double>(ids.size());
   auto body = std::make_shared<InventoryBody>();
-  body->id = id;
+  body->ids = std::move(ids);
   m.body = body;
   return m;
 }
+
+Message inventory(MessageType type, std::uint64_t id) { return inventory_of(type, {id}); }
 
 Message block_message(const BlockPtr& block) {
   Message m;
@@ -45,17 +49,19 @@ Message block_message(const BlockPtr& block) {
   return m;
 }
 
-/** (to, type, id) of each message, id from the inventory or the delivered object. */
+/** (to, type, id) per id of each message: the inventory's ids or the delivered objects'. */
 std::vector<std::tuple<NodeId, MessageType, std::uint64_t>> summary(const std::vector<SentMessage>& sent) {
   std::vector<std::tuple<NodeId, MessageType, std::uint64_t>> out;
   for (const auto& s : sent) {
-    std::uint64_t id = 0;
     switch (s.msg.type) {
-      case MessageType::kP2pBlock: id = s.msg.as<BlockBody>().block->id; break;
-      case MessageType::kTx: id = s.msg.as<TxBody>().tx->id; break;
-      default: id = s.msg.as<InventoryBody>().id; break;
+      case MessageType::kP2pBlock: out.emplace_back(s.to, s.msg.type, s.msg.as<BlockBody>().block->id); break;
+      case MessageType::kTx:
+        for (const TxPtr& t : s.msg.as<TxBody>().txs) out.emplace_back(s.to, s.msg.type, t->id);
+        break;
+      default:
+        for (const std::uint64_t id : s.msg.as<InventoryBody>().ids) out.emplace_back(s.to, s.msg.type, id);
+        break;
     }
-    out.emplace_back(s.to, s.msg.type, id);
   }
   return out;
 }
@@ -149,7 +155,7 @@ TEST(P2pNode, AnnounceRequestDeliverThenRelayToTheOtherPeers) {
   m.type = MessageType::kTx;
   m.size_bytes = 24.0 + 250.0;
   auto body = std::make_shared<TxBody>();
-  body->tx = tx(5);
+  body->txs = {tx(5)};
   m.body = body;
   ctx.deliver(node, m, 3, 5.0);
   EXPECT_TRUE(node.mempool().contains(5));
@@ -157,6 +163,84 @@ TEST(P2pNode, AnnounceRequestDeliverThenRelayToTheOtherPeers) {
             (std::vector<Sent>{{0, MessageType::kTxAnnounce, 5}, {2, MessageType::kTxAnnounce, 5}}));
   ctx.deliver(node, inventory(MessageType::kTxAnnounce, 1), 2, 6.0);  // already in a block: no request
   EXPECT_TRUE(ctx.take_sent().empty());
+}
+
+Message transactions_message(std::vector<TxPtr> txs) {
+  Message m;
+  m.type = MessageType::kTx;
+  auto body = std::make_shared<TxBody>();
+  for (const TxPtr& t : txs) m.size_bytes += 24.0 + t->size_bytes;
+  body->txs = std::move(txs);
+  m.body = body;
+  return m;
+}
+
+TEST(P2pNode, TransactionsTrickleInOneAnnouncementPerPeer) {
+  // Relay interval 2 s: nothing is announced until the relay timer fires; then each peer gets
+  // one announcement listing every queued id except those it sent us (24 + 36 n bytes).
+  const BlockPtr g = make_genesis();
+  P2pNodeParams params = pow_params({1, 2, 3}, 0.0, g);
+  params.tx_relay_interval_s = 2.0;
+  P2pNode node(params);
+  FakeNodeContext ctx(0);
+  node.on_start(ctx);
+  ctx.set_now(5.0);
+  ASSERT_NE(node.submit_transaction(ctx, *tx(1)), nullptr);
+  ASSERT_NE(node.submit_transaction(ctx, *tx(2)), nullptr);
+  ctx.deliver(node, transactions_message({tx(3)}), 2, 5.5);  // from peer 2 (unrequested, still admitted)
+  EXPECT_TRUE(ctx.take_sent().empty());
+  ASSERT_EQ(ctx.timers().size(), 1u);  // one timer for the whole batch
+  ASSERT_TRUE(ctx.fire_next_timer(node));
+  const auto sent = ctx.take_sent();
+  ASSERT_EQ(sent.size(), 3u);
+  EXPECT_EQ(summary(sent), (std::vector<Sent>{{1, MessageType::kTxAnnounce, 1}, {1, MessageType::kTxAnnounce, 2},
+                                              {1, MessageType::kTxAnnounce, 3}, {2, MessageType::kTxAnnounce, 1},
+                                              {2, MessageType::kTxAnnounce, 2}, {3, MessageType::kTxAnnounce, 1},
+                                              {3, MessageType::kTxAnnounce, 2}, {3, MessageType::kTxAnnounce, 3}}));
+  EXPECT_DOUBLE_EQ(sent[0].msg.size_bytes, 24.0 + 3 * 36.0);
+  EXPECT_DOUBLE_EQ(sent[1].msg.size_bytes, 24.0 + 2 * 36.0);
+  EXPECT_TRUE(ctx.timers().empty());  // re-armed only when the next id is queued
+
+  // A request for known and unknown ids: one delivery with the known ones, Bitcoin's bytes.
+  ctx.deliver(node, inventory_of(MessageType::kTxRequest, {1, 99, 3}), 1, 8.0);
+  const auto reply = ctx.take_sent();
+  EXPECT_EQ(summary(reply), (std::vector<Sent>{{1, MessageType::kTx, 1}, {1, MessageType::kTx, 3}}));
+  ASSERT_EQ(reply.size(), 1u);
+  EXPECT_DOUBLE_EQ(reply[0].msg.size_bytes, 2 * (24.0 + 250.0));
+
+  // Announcements: only ids neither known nor asked for are requested, in one request.
+  ctx.deliver(node, inventory_of(MessageType::kTxAnnounce, {1, 7, 8}), 3, 9.0);
+  ctx.deliver(node, inventory_of(MessageType::kTxAnnounce, {8, 9}), 1, 9.5);
+  const auto requests = ctx.take_sent();
+  EXPECT_EQ(summary(requests), (std::vector<Sent>{{3, MessageType::kTxRequest, 7}, {3, MessageType::kTxRequest, 8},
+                                                  {1, MessageType::kTxRequest, 9}}));
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_DOUBLE_EQ(requests[0].msg.size_bytes, 24.0 + 2 * 36.0);
+}
+
+TEST(P2pNode, TrickleDelaysAreExponentialWithTheConfiguredMean) {
+  // Each batch's timer is drawn Exp(mean 2 s): the mean of 4000 draws lies within 4 standard
+  // errors (2 / sqrt(4000) = 0.032 s) of 2 s, and about exp(-1) of them exceed the mean.
+  const BlockPtr g = make_genesis();
+  P2pNodeParams params = pow_params({1}, 0.0, g);
+  params.tx_relay_interval_s = 2.0;
+  P2pNode node(params);
+  FakeNodeContext ctx(0);
+  node.on_start(ctx);
+  constexpr int kDraws = 4000;
+  double sum = 0.0;
+  int above_mean = 0;
+  for (int i = 0; i < kDraws; ++i) {
+    node.submit_transaction(ctx, *tx(static_cast<TxId>(i + 1)));
+    ASSERT_EQ(ctx.timers().size(), 1u);
+    const double delay = ctx.timers()[0].at_s - ctx.now_s();
+    sum += delay;
+    above_mean += delay > 2.0 ? 1 : 0;
+    ASSERT_TRUE(ctx.fire_next_timer(node));
+  }
+  EXPECT_NEAR(sum / kDraws, 2.0, 4 * 2.0 / std::sqrt(double{kDraws}));
+  const double p = std::exp(-1.0);
+  EXPECT_NEAR(above_mean / double{kDraws}, p, 4 * std::sqrt(p * (1 - p) / kDraws));
 }
 
 TEST(P2pNode, ForkThenReorgReturnsOrphanedTransactionsToThePool) {
