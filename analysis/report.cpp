@@ -308,6 +308,7 @@ void read_p2p(const std::string& path, P2pSummary& p) {
     p.block_interval_s = row.block_interval_s;
     p.confirmations = row.confirmations;
     p.nodes = row.nodes;
+    p.light_nodes = row.light_nodes;
     p.miners = row.miners;
     p.peers = row.peers;
     p.blocks = row.blocks;
@@ -465,7 +466,9 @@ void print_p2p(std::ostream& out, TablePrinter& table, const P2pSummary& p, cons
   table.text("contract", p.contract);
   table.number("block interval", fixed(p.block_interval_s, 2), "s");
   table.number("confirmations", std::to_string(p.confirmations));
-  table.number("nodes", std::to_string(p.nodes), "(" + std::to_string(p.miners) + " miners, k = " + std::to_string(p.peers) + ")");
+  table.number("nodes", std::to_string(p.nodes),
+               "(" + std::to_string(p.light_nodes) + " light, " + std::to_string(p.miners) + " miners, k = " +
+                   std::to_string(p.peers) + ")");
   table.number("blocks made", std::to_string(p.blocks));
   table.number("final chain height", std::to_string(p.height));
   table.number("stale blocks", std::to_string(p.stale_blocks));

@@ -80,7 +80,7 @@ struct SelfishMiningRow {
 struct P2pSummary {
   std::string consensus, contract;  // "pow" / "pos", "call" / "continuous"
   double block_interval_s = 0.0;
-  std::uint32_t confirmations = 0, nodes = 0, miners = 0, peers = 0;
+  std::uint32_t confirmations = 0, nodes = 0, light_nodes = 0, miners = 0, peers = 0;
   std::uint64_t blocks = 0, stale_blocks = 0, height = 0;
   double stale_rate = 0.0, propagation_mean_s = 0.0, stale_rate_model = 0.0;
   // per block, over the nodes other than its maker (/p2p_blocks): median of the blocks' p50 / p90, max of max

@@ -14,6 +14,15 @@
 // (the best chain with most work over all nodes); a result a node gave on a branch that was later
 // replaced is counted (/p2p_chain results_reverted), not hidden.
 //
+// LIGHT NODES (p2p.light_share). A light participant's node keeps no chain and relays nothing:
+// it sends its order's transaction to one full node (its server, drawn from the seed) and asks
+// it for the interval's outcome at once (a long poll, as an SPV wallet fetching what it needs).
+// The server answers when the interval is final there, with the block headers the client has
+// not seen yet (80 bytes each) and the Merkle branch of the order's transaction (32 bytes per
+// level), so the client can check the proof of work and the inclusion itself; it trusts its
+// server for the contract's outcome and for not hiding a heavier chain. The overlay joins the
+// full nodes and miners only.
+//
 // END OF THE RUN. Miners stop once, at their own node, the last interval is final and its closing
 // block has tail_blocks more confirmations; the gossip then drains and the engine stops.
 #include <algorithm>
@@ -22,6 +31,7 @@
 #include <optional>
 
 #include "models/core/invariant.hpp"
+#include "models/core/rng.hpp"
 #include "models/market/messages.hpp"
 #include "models/market/settlement.hpp"
 #include "models/p2p/contract.hpp"
@@ -43,6 +53,38 @@ struct NodeFinal {
   BlockId gate_block = 0;  // last block of the interval's order set (its parent chain is the prefix)
   double final_s = 0.0;
 };
+
+/** What a participant's node (full or light) knows of its owner's orders. */
+class ParticipantNode {
+ public:
+  virtual ~ParticipantNode() = default;
+  /** Per interval: when the owner's outcome became final here, and on which gate block. */
+  virtual const std::vector<std::optional<NodeFinal>>& finals() const = 0;
+  /** Orders of the owner, by interval (one per interval at most). */
+  virtual const std::map<IntervalIndex, market::Order>& orders() const = 0;
+};
+
+/** light client -> server: "tell me the outcome of this order when its interval is final". */
+struct LightQueryBody final : MessageBody {
+  market::Order order;
+};
+
+/** server -> light client: the outcome (an AckBody "late" or a ResultBody, with its message
+ * type), the gate block it was computed on; the message size includes headers and proof. */
+struct LightAnswerBody final : MessageBody {
+  MessageType outcome_type = MessageType::kResult;
+  std::shared_ptr<const MessageBody> outcome;
+  double outcome_bytes = 0.0;
+  IntervalIndex interval = 0;
+  BlockId gate_block = 0;
+};
+
+/** Bytes of a Merkle branch proving one of `transactions` in a block: one 32-byte hash per level. */
+double merkle_branch_bytes(std::size_t transactions) {
+  std::size_t levels = 0;
+  while ((std::size_t{1} << levels) < transactions) ++levels;
+  return 32.0 * static_cast<double>(levels);
+}
 
 /** Shared by every node of the run: the contract's outcome per (gate block, interval) is a pure
  * function of chain data, so it is computed once and looked up by every node on that chain. */
@@ -105,7 +147,7 @@ std::optional<std::uint64_t> closing_height(const p2p::BlockTree& tree, double g
 
 /** A full node of the chain, plus (for a participant's node) the bridge to its agent: the
  * agent's bid becomes a transaction here, and the interval's result goes back when final. */
-class PeerNode final : public Node {
+class PeerNode final : public Node, public ParticipantNode {
  public:
   struct Setup {
     p2p::P2pNodeParams params;
@@ -133,6 +175,10 @@ class PeerNode final : public Node {
       submit(ctx, msg.as<market::BidBody>().order);
       return;
     }
+    if (msg.type == MessageType::kQuery) {
+      serve_light_client(ctx, msg.from, msg.as<LightQueryBody>().order);
+      return;
+    }
     inner_.on_message(ctx, msg);
     check_finality_if_tip_moved(ctx);
   }
@@ -145,11 +191,45 @@ class PeerNode final : public Node {
 
   p2p::P2pNode& inner() { return inner_; }
   const p2p::P2pNode& inner() const { return inner_; }
-  const std::vector<std::optional<NodeFinal>>& finals() const { return finals_; }
-  /** Orders of the owner, by interval (one per interval at most). */
-  const std::map<IntervalIndex, market::Order>& orders() const { return orders_; }
+  const std::vector<std::optional<NodeFinal>>& finals() const override { return finals_; }
+  const std::map<IntervalIndex, market::Order>& orders() const override { return orders_; }
 
  private:
+  struct LightQuery {
+    NodeId client = kNoNode;
+    market::Order order;
+  };
+
+  /** Answer at once if the order's interval is final here, else when it becomes final. */
+  void serve_light_client(NodeContext& ctx, NodeId client, const market::Order& order) {
+    const IntervalIndex k = order.interval;
+    if (k < next_) {
+      const auto closing = closing_height(inner_.tree(), setup_.timing->gate_closure_time_s(k));
+      if (closing) {
+        answer_light_client(ctx, LightQuery{client, order}, k, *closing);
+        return;
+      }
+    }
+    light_queries_[k].push_back(LightQuery{client, order});
+  }
+
+  /** The outcome, the headers the client lacks and the order's Merkle branch. */
+  void answer_light_client(NodeContext& ctx, const LightQuery& query, IntervalIndex k, std::uint64_t closing) {
+    const p2p::BlockTree& tree = inner_.tree();
+    Message outcome = outcome_of(query.order, k, closing);
+    auto answer = std::make_shared<LightAnswerBody>();
+    answer->outcome_type = outcome.type;
+    answer->outcome = outcome.body;
+    answer->outcome_bytes = outcome.size_bytes;
+    answer->interval = k;
+    answer->gate_block = tree.best_chain()[closing - 1];
+    std::uint64_t& synced = client_synced_height_[query.client];
+    double proof_bytes = setup_.params.sizes.block_header_bytes * static_cast<double>(tree.height() - std::min(synced, tree.height()));
+    synced = std::max(synced, tree.height());
+    if (const auto block = tree.block_of(query.order.id)) proof_bytes += merkle_branch_bytes(tree.find(*block)->transactions.size());
+    ctx.send(query.client, Message{MessageType::kResult, kNoNode, kNoNode, outcome.size_bytes + proof_bytes, 0.0, answer});
+  }
+
   void submit(NodeContext& ctx, market::Order order) {
     order.arrived_s = ctx.now_s();
     orders_[order.interval] = order;
@@ -192,10 +272,20 @@ class PeerNode final : public Node {
     const p2p::BlockTree& tree = inner_.tree();
     const BlockId gate = tree.best_chain()[closing - 1];
     finals_[k] = NodeFinal{gate, ctx.now_s()};
+    if (const auto waiting = light_queries_.find(k); waiting != light_queries_.end()) {
+      for (const LightQuery& query : waiting->second) answer_light_client(ctx, query, k, closing);
+      light_queries_.erase(waiting);
+    }
     if (!setup_.owner) return;
     const auto own = orders_.find(k);
     if (own == orders_.end()) return;
-    const market::Order& order = own->second;
+    ctx.send(*setup_.owner, outcome_of(own->second, k, closing));
+  }
+
+  /** What `order` of interval k got on this node's best chain whose closing block is at
+   * `closing`: "late" (an ack) if it is not in a block below the closing one, else its result. */
+  Message outcome_of(const market::Order& order, IntervalIndex k, std::uint64_t closing) {
+    const p2p::BlockTree& tree = inner_.tree();
     const auto block = tree.block_of(order.id);
     const bool in_time = block && tree.find(*block)->height < closing;
     if (!in_time) {
@@ -203,8 +293,7 @@ class PeerNode final : public Node {
       ack->order = order.id;
       ack->status = market::OrderStatus::kLate;
       ack->arrived_s = order.arrived_s;
-      ctx.send(*setup_.owner, Message{MessageType::kAck, kNoNode, kNoNode, setup_.ack_bytes, 0.0, ack});
-      return;
+      return Message{MessageType::kAck, kNoNode, kNoNode, setup_.ack_bytes, 0.0, ack};
     }
     const p2p::ContractClearing& clearing =
         setup_.contract->clear(tree, closing - 1, k, setup_.timing->market_open_s(k));
@@ -227,16 +316,74 @@ class PeerNode final : public Node {
     result->interval = k;
     result->fills.push_back(fill);
     result->trade_count = listed;
-    ctx.send(*setup_.owner, Message{MessageType::kResult, kNoNode, kNoNode, setup_.result_bytes, 0.0, result});
+    return Message{MessageType::kResult, kNoNode, kNoNode, setup_.result_bytes, 0.0, result};
   }
 
   Setup setup_;
   p2p::P2pNode inner_;
   bool tip_moved_ = false;  // the best chain changed since finality was last checked
+  std::map<IntervalIndex, std::vector<LightQuery>> light_queries_;  // waiting for their interval to be final
+  std::map<NodeId, std::uint64_t> client_synced_height_;             // headers each light client has
   std::vector<std::optional<NodeFinal>> finals_;  // by interval
   std::map<IntervalIndex, market::Order> orders_;
   IntervalIndex next_ = 0;  // first interval not yet final here
   bool stopped_ = false;
+};
+
+/** A light participant's node (file comment, LIGHT NODES): forwards its owner's order to its
+ * server as a transaction, asks for the outcome and hands the answer to its owner. */
+class LightNode final : public Node, public ParticipantNode {
+ public:
+  struct Setup {
+    NodeId owner = kNoNode;
+    NodeId server = kNoNode;
+    IntervalIndex intervals = 0;
+    double fee = 0.0;
+    double transaction_bytes = 250.0;
+    double message_header_bytes = 24.0;
+    double query_bytes = 60.0;  // message header + one inventory entry
+  };
+
+  explicit LightNode(Setup setup) : setup_(setup), finals_(setup.intervals) {}
+
+  void on_start(NodeContext&) override {}
+  void on_timer(NodeContext&, TimerId, std::uint64_t) override {}
+
+  void on_message(NodeContext& ctx, const Message& msg) override {
+    if (msg.type == MessageType::kBid) {
+      market::Order order = msg.as<market::BidBody>().order;
+      order.arrived_s = ctx.now_s();
+      orders_[order.interval] = order;
+      auto tx = std::make_shared<p2p::Transaction>();
+      tx->id = order.id;
+      tx->sender = order.participant;
+      tx->order = order;
+      tx->fee = setup_.fee;
+      tx->size_bytes = setup_.transaction_bytes;
+      tx->created_s = ctx.now_s();
+      auto txs = std::make_shared<p2p::TxBody>();
+      txs->txs.push_back(std::move(tx));
+      ctx.send(setup_.server, Message{MessageType::kTx, kNoNode, kNoNode,
+                                      setup_.message_header_bytes + setup_.transaction_bytes, 0.0, txs});
+      auto query = std::make_shared<LightQueryBody>();
+      query->order = order;
+      ctx.send(setup_.server, Message{MessageType::kQuery, kNoNode, kNoNode, setup_.query_bytes, 0.0, query});
+      return;
+    }
+    if (msg.type == MessageType::kResult && msg.from == setup_.server) {
+      const auto& answer = msg.as<LightAnswerBody>();
+      finals_[answer.interval] = NodeFinal{answer.gate_block, ctx.now_s()};
+      ctx.send(setup_.owner, Message{answer.outcome_type, kNoNode, kNoNode, answer.outcome_bytes, 0.0, answer.outcome});
+    }
+  }
+
+  const std::vector<std::optional<NodeFinal>>& finals() const override { return finals_; }
+  const std::map<IntervalIndex, market::Order>& orders() const override { return orders_; }
+
+ private:
+  Setup setup_;
+  std::vector<std::optional<NodeFinal>> finals_;
+  std::map<IntervalIndex, market::Order> orders_;
 };
 
 /** Percentile of sorted values (nearest rank on [0, n-1], linear interpolation). */
@@ -265,44 +412,70 @@ class P2pDesign final : public DesignRun {
     const Scenario& sc = run.scenario;
     contract_ = std::make_unique<ContractCache>(run.rule, run.grid, sc.seed, spec_.contract);
     const std::size_t n = participants_ + miners_;
-    const p2p::Overlay overlay = p2p::random_overlay(n, spec_.peers, sc.seed);
+    light_ = choose_light_participants(participants_, spec_.light_share, sc.seed);
+    // The overlay joins the full nodes (participants' full nodes, then miners) only.
+    std::vector<NodeId> full_ids;
+    for (std::size_t i = 0; i < n; ++i)
+      if (i >= participants_ || !light_[i]) full_ids.push_back(node_of_slot(i));
+    const p2p::Overlay overlay = p2p::random_overlay(full_ids.size(), spec_.peers, sc.seed);
+    // Light clients' servers: full participant nodes if there are any, else the miners.
+    // (full_ids lists the participants' full nodes first.)
+    const auto participant_servers = static_cast<std::size_t>(std::count(light_.begin(), light_.end(), false));
+    const std::size_t servers = participant_servers > 0 ? participant_servers : full_ids.size();
     genesis_ = p2p::make_genesis();
     const p2p::PowParams pow{spec_.hash_rate_hps, spec_.block_interval_s, spec_.joules_per_hash};
+    std::size_t overlay_index = 0;
     for (std::size_t i = 0; i < n; ++i) {
       const bool miner = i >= participants_;
-      PeerNode::Setup s;
-      p2p::P2pNodeParams& p = s.params;
-      for (const std::uint32_t peer : overlay[i]) p.peers.push_back(overlay_node(peer));
-      p.election = spec_.consensus == P2pConsensus::kPos ? p2p::LeaderElection::kProofOfStake
-                                                         : p2p::LeaderElection::kProofOfWork;
-      p.block_interval_s = spec_.block_interval_s;
-      p.block_work = spec_.consensus == P2pConsensus::kPos ? 1.0 : p2p::hashes_per_block(pow);
-      if (miner) {
-        const std::size_t m = i - participants_;
-        if (spec_.consensus == P2pConsensus::kPow) p.hash_share = spec_.miner_shares[m];
-        else p.validator_index = m;
-      }
-      p.stakes = spec_.miner_shares;
-      p.schedule_seed = sc.seed;
-      p.max_block_bytes = spec_.max_block_bytes;
-      p.tx_relay_interval_s = spec_.tx_relay_interval_s;
-      p.genesis = genesis_;
-      if (!miner) s.owner = static_cast<NodeId>(i);
-      s.miner = miner;
-      s.timing = &run.timing;
-      s.confirmations = spec_.confirmations;
-      s.tail_blocks = spec_.tail_blocks;
-      s.fee = spec_.fee;
-      s.transaction_bytes = spec_.transaction_bytes;
-      s.result_bytes = sc.network.sizes.result_bytes;
-      s.ack_bytes = sc.network.sizes.ack_bytes;
-      s.contract = contract_.get();
-      auto node = std::make_unique<PeerNode>(std::move(s));
-      connect(*node, static_cast<std::uint32_t>(i));
-      peers_.push_back(node.get());
       simgrid::s4u::Host* host = miner ? run.platform.miners[i - participants_] : run.platform.participants[i];
-      const NodeId id = run.runtime.add_node(std::move(node), host, miner ? "p2p_miner" : "p2p_peer", i, miner ? 2 : 1);
-      if (id != overlay_node(static_cast<std::uint32_t>(i))) throw std::logic_error("p2p design: unexpected node id");
+      NodeId id = kNoNode;
+      if (!miner && light_[i]) {
+        LightNode::Setup l;
+        l.owner = static_cast<NodeId>(i);
+        Rng draw(sc.seed, "p2p/light_server", i);
+        l.server = full_ids[draw.below(servers)];
+        l.intervals = run.timing.intervals;
+        l.fee = spec_.fee;
+        l.transaction_bytes = spec_.transaction_bytes;
+        auto node = std::make_unique<LightNode>(l);
+        participant_nodes_.push_back(node.get());
+        id = run.runtime.add_node(std::move(node), host, "p2p_light", i, 1);
+      } else {
+        PeerNode::Setup s;
+        p2p::P2pNodeParams& p = s.params;
+        for (const std::uint32_t peer : overlay[overlay_index]) p.peers.push_back(full_ids[peer]);
+        ++overlay_index;
+        p.election = spec_.consensus == P2pConsensus::kPos ? p2p::LeaderElection::kProofOfStake
+                                                           : p2p::LeaderElection::kProofOfWork;
+        p.block_interval_s = spec_.block_interval_s;
+        p.block_work = spec_.consensus == P2pConsensus::kPos ? 1.0 : p2p::hashes_per_block(pow);
+        if (miner) {
+          const std::size_t m = i - participants_;
+          if (spec_.consensus == P2pConsensus::kPow) p.hash_share = spec_.miner_shares[m];
+          else p.validator_index = m;
+        }
+        p.stakes = spec_.miner_shares;
+        p.schedule_seed = sc.seed;
+        p.max_block_bytes = spec_.max_block_bytes;
+        p.tx_relay_interval_s = spec_.tx_relay_interval_s;
+        p.genesis = genesis_;
+        if (!miner) s.owner = static_cast<NodeId>(i);
+        s.miner = miner;
+        s.timing = &run.timing;
+        s.confirmations = spec_.confirmations;
+        s.tail_blocks = spec_.tail_blocks;
+        s.fee = spec_.fee;
+        s.transaction_bytes = spec_.transaction_bytes;
+        s.result_bytes = sc.network.sizes.result_bytes;
+        s.ack_bytes = sc.network.sizes.ack_bytes;
+        s.contract = contract_.get();
+        auto node = std::make_unique<PeerNode>(std::move(s));
+        connect(*node, node_of_slot(i), miner);
+        peers_.push_back(node.get());
+        if (!miner) participant_nodes_.push_back(node.get());
+        id = run.runtime.add_node(std::move(node), host, miner ? "p2p_miner" : "p2p_peer", i, miner ? 2 : 1);
+      }
+      if (id != node_of_slot(i)) throw std::logic_error("p2p design: unexpected node id");
     }
   }
 
@@ -325,8 +498,8 @@ class P2pDesign final : public DesignRun {
     std::vector<market::MeterReading> readings(run.participants.size());
     // Orders sent per interval (from the participants' nodes).
     std::vector<std::vector<const market::Order*>> sent(intervals);
-    for (NodeId i = 0; i < participants_; ++i)
-      for (const auto& [k, order] : peers_[i]->orders()) sent[k].push_back(&order);
+    for (const ParticipantNode* node : participant_nodes_)
+      for (const auto& [k, order] : node->orders()) sent[k].push_back(&order);
     for (IntervalIndex k = 0; k < intervals; ++k) {
       const auto closing = closing_height(tree, run.timing.gate_closure_time_s(k));
       if (!closing) throw InvariantViolation(run.interval_label(k) + ": the final chain has no block after gate closure (liveness)");
@@ -357,8 +530,8 @@ class P2pDesign final : public DesignRun {
     }
 
     // Confirmations: per order, inclusion on the final chain and finality at its node.
-    for (NodeId i = 0; i < participants_; ++i) {
-      for (const auto& [k, order] : peers_[i]->orders()) {
+    for (const ParticipantNode* node : participant_nodes_) {
+      for (const auto& [k, order] : node->orders()) {
         trace::P2pConfirmationRecord row;
         row.order = order.id;
         row.participant = order.participant;
@@ -371,7 +544,7 @@ class P2pDesign final : public DesignRun {
           row.included_s = b->mined_s;
           row.in_time = b->height < closing_of[k] ? 1 : 0;
         }
-        if (const auto& f = peers_[i]->finals()[k]) {
+        if (const auto& f = node->finals()[k]) {
           row.final_s = f->final_s;
           row.latency_s = f->final_s - order.submitted_s;
         }
@@ -389,7 +562,7 @@ class P2pDesign final : public DesignRun {
       row.block = b->id;
       row.parent = b->parent;
       row.height = b->height;
-      row.miner = static_cast<std::uint32_t>(b->miner - overlay_node(participants_));
+      row.miner = static_cast<std::uint32_t>(b->miner - node_of_slot(participants_));
       row.found_s = b->mined_s;
       row.transactions = static_cast<std::uint32_t>(b->transactions.size());
       row.size_bytes = b->size_bytes;
@@ -419,7 +592,8 @@ class P2pDesign final : public DesignRun {
     c.contract = spec_.contract == P2pContract::kContinuous ? 1 : 0;
     c.block_interval_s = spec_.block_interval_s;
     c.confirmations = spec_.confirmations;
-    c.nodes = static_cast<std::uint32_t>(peers_.size());
+    c.nodes = static_cast<std::uint32_t>(participants_ + miners_);
+    c.light_nodes = static_cast<std::uint32_t>(std::count(light_.begin(), light_.end(), true));
     c.miners = miners_;
     c.peers = spec_.peers;
     c.blocks = made_.size();
@@ -441,8 +615,13 @@ class P2pDesign final : public DesignRun {
     for (const PeerNode* peer : peers_) {
       c.reorgs += peer->inner().tree().reorg_count();
       c.max_reorg_depth = std::max<std::uint64_t>(c.max_reorg_depth, peer->inner().tree().max_reorg_depth());
+    }
+    std::vector<const ParticipantNode*> deciding(participant_nodes_);  // every node that decides on intervals
+    for (const PeerNode* peer : peers_)
+      if (std::find(deciding.begin(), deciding.end(), peer) == deciding.end()) deciding.push_back(peer);
+    for (const ParticipantNode* node : deciding) {
       for (IntervalIndex k = 0; k < intervals; ++k) {
-        const auto& f = peer->finals()[k];
+        const auto& f = node->finals()[k];
         if (f && f->gate_block != *gate_of[k]) ++c.results_reverted;
       }
     }
@@ -496,13 +675,23 @@ class P2pDesign final : public DesignRun {
     std::uint32_t miners = 0;
   };
 
-  /** Node ids: participants 0..N-1, their full nodes N..2N-1, miners 2N..2N+M-1. */
+  /** Node ids: participants 0..N-1, their nodes (full or light) N..2N-1, miners 2N..2N+M-1. */
   NodeId peer_node(ParticipantId p) const { return participants_ + p; }
-  NodeId overlay_node(std::uint32_t index) const { return participants_ + index; }
+  NodeId node_of_slot(std::size_t slot) const { return participants_ + static_cast<NodeId>(slot); }
 
-  void connect(PeerNode& node, std::uint32_t index) {
-    const bool miner = index >= participants_;
-    const NodeId self = overlay_node(index);
+  /** Which participants run a light node: round(share x N) of them, drawn from the seed. */
+  static std::vector<bool> choose_light_participants(std::size_t n, double share, std::uint64_t seed) {
+    std::vector<std::size_t> order(n);
+    for (std::size_t i = 0; i < n; ++i) order[i] = i;
+    Rng rng(seed, "p2p/light");
+    for (std::size_t i = n; i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);  // Fisher-Yates
+    std::vector<bool> light(n, false);
+    const auto count = static_cast<std::size_t>(std::llround(share * static_cast<double>(n)));
+    for (std::size_t i = 0; i < count; ++i) light[order[i]] = true;
+    return light;
+  }
+
+  void connect(PeerNode& node, NodeId self, bool miner) {
     node.inner().block_made.connect([this](const BlockPtr& b, double) {
       made_.push_back(b);
       arrivals_.emplace(b->id, Arrivals{});
@@ -524,7 +713,9 @@ class P2pDesign final : public DesignRun {
   NodeId miners_;
   BlockPtr genesis_;
   std::unique_ptr<ContractCache> contract_;
-  std::vector<PeerNode*> peers_;  // overlay index order: participants' nodes, then miners
+  std::vector<bool> light_;       // per participant: runs a light node
+  std::vector<PeerNode*> peers_;  // full nodes: participants' full nodes, then miners
+  std::vector<const ParticipantNode*> participant_nodes_;  // per participant, full or light
   std::vector<BlockPtr> made_;    // in the order they were made
   std::map<BlockId, Arrivals> arrivals_;
 };

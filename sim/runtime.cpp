@@ -7,6 +7,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include <xbt/config.hpp>
+
 
 namespace sg4 = simgrid::s4u;
 
@@ -135,12 +137,13 @@ void Runtime::note_progress() {
 TimerId Runtime::add_timer(NodeId node, double delay_s, std::uint64_t tag) {
   const TimerId id = ++timer_seq_;
   const double at_s = sg4::Engine::get_clock() + std::max(0.0, delay_s);
-  timers_.push(TimerEntry{at_s, id, node, id, tag});
+  timers_.push(TimerEntry{at_s, id, node, id, tag, nullptr});
   if (timer_wait_until_s_ >= 0 && at_s < timer_wait_until_s_) timer_cv_->notify_all();
   return id;
 }
 
 void Runtime::submit(Job job) {
+  if (deliver_uncontended(job)) return;
   ++jobs_in_flight_;
   NodeSlot& slot = nodes_[job.from];
   if (slot.sending >= options_.max_parallel_sends) {
@@ -149,6 +152,71 @@ void Runtime::submit(Job job) {
   }
   ++slot.sending;
   hand_to_courier(std::move(job));
+}
+
+bool Runtime::deliver_uncontended(Job& job) {
+  if (!(options_.uncontended_bytes > 0) || !job.carries_message || job.flops > 0 ||
+      job.msg.size_bytes > options_.uncontended_bytes)
+    return false;
+  Message& msg = job.msg;
+  double delay_s = 0.0;
+  if (link_filter_) {
+    const LinkEffect effect = link_filter_(job.from, msg.to, sg4::Engine::get_clock());
+    if (effect.lost) {
+      const std::size_t roles = options_.role_names.size();
+      ++stats_[static_cast<int>(msg.type)].lost;
+      ++role_stats_[(static_cast<std::size_t>(msg.type) * roles + nodes_[job.from].role) * roles + nodes_[msg.to].role].lost;
+      return true;
+    }
+    delay_s += effect.extra_delay_s;
+  }
+  sg4::Host* from_host = nodes_[job.from].host;
+  sg4::Host* to_host = nodes_[msg.to].host;
+  if (from_host != to_host) delay_s += uncontended_transfer_s(from_host, to_host, std::ceil(msg.size_bytes));
+  const double at_s = sg4::Engine::get_clock() + delay_s;
+  const std::uint64_t seq = ++timer_seq_;
+  const NodeId to = msg.to;
+  timers_.push(TimerEntry{at_s, seq, to, 0, 0, std::make_shared<const Message>(std::move(msg))});
+  if (timer_wait_until_s_ >= 0 && at_s < timer_wait_until_s_) timer_cv_->notify_all();
+  return true;
+}
+
+double Runtime::uncontended_transfer_s(sg4::Host* from, sg4::Host* to, double bytes) {
+  auto [it, inserted] = routes_.try_emplace({from, to});
+  if (inserted) {
+    // What the network model gives a lone message: latency and bandwidth scaled by the
+    // model's factors (CM02: 1 and 1; LV08: 13.01 and 0.97, SIMGRID-NOTES). With
+    // network/crosstraffic (on by default) SimGrid also charges the flow 0.05 per byte on the
+    // links of the reverse route (the ACKs), so a link used both ways gives it bandwidth / 1.05.
+    std::vector<sg4::Link*> links, back;
+    double latency_s = 0.0, back_latency_s = 0.0;
+    from->route_to(to, links, &latency_s);
+    const bool crosstraffic = simgrid::config::get_value<bool>("network/crosstraffic");
+    if (crosstraffic) to->route_to(from, back, &back_latency_s);
+    double bandwidth = std::numeric_limits<double>::infinity();
+    for (const sg4::Link* link : links) {
+      const bool both_ways = std::find(back.begin(), back.end(), link) != back.end();
+      bandwidth = std::min(bandwidth, link->get_bandwidth() / (both_ways ? 1.05 : 1.0));
+    }
+    it->second = {latency_s * simgrid::config::get_value<double>("network/latency-factor"),
+                  bandwidth * simgrid::config::get_value<double>("network/bandwidth-factor")};
+  }
+  const auto [latency_s, bandwidth] = it->second;
+  return latency_s + (std::isfinite(bandwidth) ? bytes / bandwidth : 0.0);
+}
+
+void Runtime::record_transfer(const Message& msg, NodeId from) {
+  const std::size_t roles = options_.role_names.size();
+  MessageStats& stats = stats_[static_cast<int>(msg.type)];
+  MessageStats& link = role_stats_[(static_cast<std::size_t>(msg.type) * roles + nodes_[from].role) * roles +
+                                   nodes_[msg.to].role];
+  const double transfer_s = sg4::Engine::get_clock() - msg.sent_s;
+  for (MessageStats* s : {&stats, &link}) {
+    ++s->count;
+    s->bytes += static_cast<std::uint64_t>(std::ceil(msg.size_bytes));
+    s->transfer_sum_s += transfer_s;
+    s->transfer_max_s = std::max(s->transfer_max_s, transfer_s);
+  }
 }
 
 void Runtime::hand_to_courier(Job job) {
@@ -206,13 +274,7 @@ void Runtime::carry(Job& job) {
   }
   sg4::Host* to_host = nodes_[msg.to].host;
   if (to_host != from_host) sg4::Comm::sendto(from_host, to_host, static_cast<std::uint64_t>(std::ceil(msg.size_bytes)));
-  const double transfer_s = sg4::Engine::get_clock() - msg.sent_s;
-  for (MessageStats* s : {&stats, &link}) {
-    ++s->count;
-    s->bytes += static_cast<std::uint64_t>(std::ceil(msg.size_bytes));
-    s->transfer_sum_s += transfer_s;
-    s->transfer_max_s = std::max(s->transfer_max_s, transfer_s);
-  }
+  record_transfer(msg, job.from);
   dispatch(msg.to, [&msg](Node& node, NodeContext& ctx) { node.on_message(ctx, msg); });
 }
 
@@ -252,6 +314,11 @@ void Runtime::timer_loop() {
       continue;
     }
     timers_.pop();
+    if (next.delivery) {
+      record_transfer(*next.delivery, next.delivery->from);
+      dispatch(next.node, [&next](Node& node, NodeContext& ctx) { node.on_message(ctx, *next.delivery); });
+      continue;
+    }
     dispatch(next.node, [&next](Node& node, NodeContext& ctx) { node.on_timer(ctx, next.id, next.tag); });
   }
 }

@@ -29,8 +29,8 @@ constexpr std::uint64_t kMaxParticipants = 10'000'000;
 constexpr std::array<std::string_view, 15> kTopKeys{
     "name", "description", "seed", "start",   "duration",   "currency",     "site",
     "market", "utility",   "network", "grid", "consortium", "p2p", "faults", "participants"};
-constexpr std::array<std::string_view, 15> kP2pKeys{
-    "consensus", "block_interval", "peers", "miners", "fee", "transaction_size", "max_block_size", "tx_relay_interval",
+constexpr std::array<std::string_view, 16> kP2pKeys{
+    "consensus", "block_interval", "peers", "light_share", "miners", "fee", "transaction_size", "max_block_size", "tx_relay_interval",
     "contract", "confirmations", "hash_rate_hps", "joules_per_hash", "tail_blocks", "double_spend", "selfish_mining"};
 constexpr std::array<std::string_view, 3> kP2pMinerKeys{"count", "shares", "network"};
 constexpr std::array<std::string_view, 3> kP2pDoubleSpendKeys{"q", "z", "trials"};
@@ -56,8 +56,8 @@ constexpr std::array<std::string_view, 1> kSiteKeys{"latitude"};
 constexpr std::array<std::string_view, 7> kMarketKeys{"design", "clearing", "interval", "gate_closure",
                                                       "bid_window", "exchange_fee", "fixed_price"};
 constexpr std::array<std::string_view, 2> kUtilityKeys{"retail_tariff", "feed_in_tariff"};
-constexpr std::array<std::string_view, 5> kNetworkKeys{"model", "backbone", "exchange", "message_sizes",
-                                                      "max_parallel_sends"};
+constexpr std::array<std::string_view, 6> kNetworkKeys{"model", "backbone", "exchange", "message_sizes",
+                                                      "max_parallel_sends", "uncontended_below"};
 constexpr std::array<std::string_view, 2> kLinkKeys{"latency", "bandwidth"};
 constexpr std::array<std::string_view, 5> kMessageSizeKeys{"bid", "ack", "result", "result_per_trade",
                                                            "settlement"};
@@ -223,6 +223,7 @@ NetworkSpec read_network(const Value& value) {
     parallel->require(limit >= 1 && limit <= 100000, "an integer in [1, 100000]");
     network.max_parallel_sends = static_cast<std::uint32_t>(limit);
   }
+  network.uncontended_below_bytes = read_size(map, "uncontended_below", network.uncontended_below_bytes, true);
   if (auto sizes_value = map.find("message_sizes")) {
     const MapView sizes(*sizes_value, kMessageSizeKeys);
     MessageSizes& out = network.sizes;
@@ -493,6 +494,10 @@ P2pSpec read_p2p(const Value& value) {
   }
   if (auto interval = map.find("block_interval")) p2p.block_interval_s = read_duration(*interval, true);
   if (auto peers = map.find("peers")) p2p.peers = bounded_integer(*peers, 1, 1000);
+  if (auto light = map.find("light_share")) {
+    p2p.light_share = light->number("a share in [0, 1]");
+    light->require(p2p.light_share >= 0 && p2p.light_share <= 1, "a share in [0, 1]");
+  }
   if (auto miners = map.find("miners")) {
     const MapView m(*miners, kP2pMinerKeys);
     const auto count = m.find("count");

@@ -114,6 +114,7 @@ struct NetworkSpec {
   LinkSpec exchange{0.001, 125e6};  // the exchange's access link
   MessageSizes sizes;
   std::uint32_t max_parallel_sends = 16;  // messages one node keeps on the wire at once; more wait in its queue
+  double uncontended_below_bytes = 0.0;   // messages up to this size skip bandwidth sharing (runtime.hpp); 0: none
 };
 
 /** The physical grid the market runs on (top-level `grid`), for grid-aware clearing rules. */
@@ -215,6 +216,7 @@ struct P2pSpec {
   double fee = 0.0001;                   // fee per transaction, scenario currency, paid to the miner
   double transaction_bytes = 250.0;      // an order's transaction size
   double max_block_bytes = 1.0e6;        // block size limit, header included
+  double light_share = 0.0;              // share of participants running a light node (the rest run full nodes)
   double tx_relay_interval_s = 2.0;      // mean trickle delay of transaction announcements (0: each at once)
   P2pContract contract = P2pContract::kCall;
   std::uint32_t confirmations = 6;       // z: a result is final when the interval's closing block has z

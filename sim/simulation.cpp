@@ -94,6 +94,7 @@ RunOutcome run_scenario(const Scenario& sc, const RunOptions& options) {
   RuntimeOptions runtime_options;
   runtime_options.seed = sc.seed;
   runtime_options.max_parallel_sends = sc.network.max_parallel_sends;
+  runtime_options.uncontended_bytes = sc.network.uncontended_below_bytes;
   runtime_options.progress = options.progress;
   runtime_options.progress_end_s = timing.delivery_end_s(timing.intervals - 1);
   runtime_options.role_names = design->roles();

@@ -360,7 +360,8 @@ struct P2pChainRecord {
   std::uint8_t contract = 0;             // 0 call, 1 continuous
   double block_interval_s = 0.0;
   std::uint32_t confirmations = 0;
-  std::uint32_t nodes = 0;               // participants' nodes + miners
+  std::uint32_t nodes = 0;               // participants' nodes (full and light) + miners
+  std::uint32_t light_nodes = 0;         // participants' light nodes
   std::uint32_t miners = 0;
   std::uint32_t peers = 0;               // k
   std::uint64_t blocks = 0;              // made (genesis excluded)

@@ -283,7 +283,7 @@ TableSpec p2p_chain_table() {
   return {"/p2p_chain", "one row summarising a p2p run's chain", sizeof(R), kLargeTableMaxChunkRows,
           {EBSIM_COLUMN(R, consensus, kU8, ""), EBSIM_COLUMN(R, contract, kU8, ""),
            EBSIM_COLUMN(R, block_interval_s, kF64, "s"), EBSIM_COLUMN(R, confirmations, kU32, ""),
-           EBSIM_COLUMN(R, nodes, kU32, ""), EBSIM_COLUMN(R, miners, kU32, ""), EBSIM_COLUMN(R, peers, kU32, ""),
+           EBSIM_COLUMN(R, nodes, kU32, ""), EBSIM_COLUMN(R, light_nodes, kU32, ""), EBSIM_COLUMN(R, miners, kU32, ""), EBSIM_COLUMN(R, peers, kU32, ""),
            EBSIM_COLUMN(R, blocks, kU64, ""), EBSIM_COLUMN(R, stale_blocks, kU64, ""), EBSIM_COLUMN(R, height, kU64, ""),
            EBSIM_COLUMN(R, stale_rate, kF64, ""), EBSIM_COLUMN(R, propagation_mean_s, kF64, "s"),
            EBSIM_COLUMN(R, stale_rate_model, kF64, ""), EBSIM_COLUMN(R, hashes, kF64, ""),

@@ -94,6 +94,34 @@ TEST(P2pRun, SameMarketOutcomeAsTheCentralizedDesignWhenEveryOrderIsIncludedInTi
   EXPECT_EQ(market_outcome(p2p), market_outcome(centralized));
 }
 
+TEST(P2pRun, LightNodesGetTheirOutcomesThroughTheirServers) {
+  // Half the 24 participants run light nodes: blocks then reach only the 12 full participant
+  // nodes and the 4 miners, every order still ends on the chain in time (each light node hands
+  // its transaction to a full node, one hop more), so the market outcome is the exchange's; and
+  // every participant gets its outcome when its interval is final at its own node or server.
+  const auto dir = fresh_dir("p2p-light");
+  const std::string light = (dir / "light.h5").string(), centralized = (dir / "centralized.h5").string();
+  run_ok("scenarios/p2p/public_chain.yaml --set duration=2h --set p2p.light_share=0.5", light);
+  run_ok("scenarios/p2p/public_chain.yaml --set duration=2h --set market.design=centralized", centralized);
+  const auto chain = trace::read_table<trace::P2pChainRecord>(light);
+  ASSERT_EQ(chain.size(), 1u);
+  EXPECT_EQ(chain[0].nodes, 28u);
+  EXPECT_EQ(chain[0].light_nodes, 12u);
+  for (const auto& b : trace::read_table<trace::P2pBlockRecord>(light))
+    EXPECT_EQ(b.nodes_reached, 16u) << "blocks travel among the full nodes only";
+  const auto orders = trace::read_table<trace::OrderRecord>(light);
+  ASSERT_FALSE(orders.empty());
+  std::map<std::uint64_t, trace::P2pConfirmationRecord> by_order;
+  for (const auto& c : trace::read_table<trace::P2pConfirmationRecord>(light)) by_order[c.order] = c;
+  for (const auto& o : orders) {
+    EXPECT_EQ(o.status, 0);
+    const auto& c = by_order.at(o.order);
+    EXPECT_GT(c.final_s, (o.interval + 1) * 900.0 - 300.0) << "final only after gate closure";
+    EXPECT_DOUBLE_EQ(o.result_received_s, c.final_s) << "the node (full or light) is on the participant's host";
+  }
+  EXPECT_EQ(market_outcome(light), market_outcome(centralized));
+}
+
 TEST(P2pRun, SlowChainAnswersOrdersMissingTheGateAsLate) {
   // Blocks every 5 min on average: some orders are not in a block found before gate closure.
   const auto dir = fresh_dir("p2p-slow");

@@ -86,5 +86,66 @@ TEST(Runtime, ConcurrentBurstsDeliverEveryMessageExactlyOnce) {
   EXPECT_EQ(runtime.events(), static_cast<std::uint64_t>(1 + kRelays + kSinks + kRelays + kRelays * kSinks));
 }
 
+/** Sends one message of each given size, a second apart, to node 1, which notes arrival times. */
+class Pinger final : public Node {
+ public:
+  explicit Pinger(std::vector<double> sizes) : sizes_(std::move(sizes)) {}
+  void on_start(NodeContext& ctx) override {
+    if (sizes_.empty()) return;
+    for (std::size_t i = 0; i < sizes_.size(); ++i) ctx.start_timer(1.0 + static_cast<double>(i), i);
+  }
+  void on_timer(NodeContext& ctx, TimerId, std::uint64_t tag) override {
+    ctx.send(1, Message{MessageType::kBid, kNoNode, kNoNode, sizes_[tag], 0.0, nullptr});
+  }
+  void on_message(NodeContext& ctx, const Message& msg) override { transfer_s.push_back(ctx.now_s() - msg.sent_s); }
+  std::vector<double> transfer_s;
+
+ private:
+  std::vector<double> sizes_;
+};
+
+/** With uncontended_below = 64 B, a 60-byte message skips the network flow and a 99-byte one does
+ * not; alone on the route, both must take what the model gives a lone message: latency x
+ * latency-factor + size / (bottleneck bandwidth x bandwidth-factor). Route: 1 ms + 2 ms,
+ * bottleneck 0.5 MB/s. CM02's factors are 1 and 1; LV08's 13.01 and 0.97 (SIMGRID-NOTES). Each
+ * host's link carries both directions, and SimGrid's cross-traffic (on by default) charges a
+ * flow 0.05 per byte on its reverse route for the ACKs, so the bottleneck gives 0.5 MB/s / 1.05. */
+void expect_small_messages_take_the_lone_message_time(const char* model, double latency_factor, double bandwidth_factor) {
+  int argc = 1;
+  char name[] = "runtime_test";
+  char* argv[] = {name, nullptr};
+  sg4::Engine engine(&argc, argv);
+  sg4::Engine::set_config(std::string("network/model:") + model);
+  auto* zone = sg4::create_star_zone("test");
+  sg4::Host* control = zone->create_host("control", 1e9)->seal();
+  sg4::Host* a = zone->create_host("a", 1e9)->seal();
+  sg4::Host* b = zone->create_host("b", 1e9)->seal();
+  sg4::Link* la = zone->create_link("a-link", 1e6)->set_latency(1e-3)->seal();
+  sg4::Link* lb = zone->create_link("b-link", 5e5)->set_latency(2e-3)->seal();
+  zone->add_route(a->get_netpoint(), nullptr, nullptr, nullptr, {sg4::LinkInRoute(la)}, true);
+  zone->add_route(b->get_netpoint(), nullptr, nullptr, nullptr, {sg4::LinkInRoute(lb)}, true);
+  zone->seal();
+  RuntimeOptions options;
+  options.uncontended_bytes = 64.0;
+  Runtime runtime(options, control);
+  auto sender = std::make_unique<Pinger>(std::vector<double>{60.0, 99.0, 64.0});
+  auto receiver = std::make_unique<Pinger>(std::vector<double>{});
+  Pinger* got = receiver.get();
+  runtime.add_node(std::move(sender), a, "node", 0);
+  runtime.add_node(std::move(receiver), b, "node", 1);
+  runtime.run();
+  ASSERT_FALSE(runtime.failure().has_value());
+  ASSERT_EQ(got->transfer_s.size(), 3u);
+  const double latency_s = 3e-3 * latency_factor, bandwidth = 5e5 * bandwidth_factor / 1.05;
+  EXPECT_NEAR(got->transfer_s[0], latency_s + 60.0 / bandwidth, 1e-9) << "60 B, uncontended path";
+  EXPECT_NEAR(got->transfer_s[1], latency_s + 99.0 / bandwidth, 1e-9) << "99 B, a SimGrid flow";
+  EXPECT_NEAR(got->transfer_s[2], latency_s + 64.0 / bandwidth, 1e-9) << "64 B, at the threshold: uncontended";
+  EXPECT_EQ(runtime.courier_count(), 1u) << "only the 99-byte message needed a courier";
+  EXPECT_EQ(runtime.message_stats()[static_cast<int>(MessageType::kBid)].count, 3u);
+}
+
+TEST(Runtime, SmallMessagesTakeTheLoneMessageTimeUnderCm02) { expect_small_messages_take_the_lone_message_time("CM02", 1.0, 1.0); }
+TEST(Runtime, SmallMessagesTakeTheLoneMessageTimeUnderLv08) { expect_small_messages_take_the_lone_message_time("LV08", 13.01, 0.97); }
+
 }  // namespace
 }  // namespace ebsim::sim
