@@ -586,8 +586,8 @@ void print_summary(std::ostream& out, const RunSummary& s, double wall_time_s) {
   if (has_grid_party(s)) {
     table.number("case generators sold", fixed(s.grid_party_sold_kwh, 3), "kWh (grid party)");
     table.number("case loads bought", fixed(s.grid_party_bought_kwh, 3), "kWh (grid party)");
-    table.number("participants bought from grid party", fixed(s.participants_bought_from_grid_party_kwh, 3), "kWh");
-    table.number("participants sold to grid party", fixed(s.participants_sold_to_grid_party_kwh, 3), "kWh");
+    table.number("bought from grid party", fixed(s.participants_bought_from_grid_party_kwh, 3), "kWh (participants)");
+    table.number("sold to grid party", fixed(s.participants_sold_to_grid_party_kwh, 3), "kWh (participants)");
   }
   table.number("utility import", fixed(s.utility_import_kwh, 3), "kWh");
   table.number("utility export", fixed(s.utility_export_kwh, 3), "kWh");

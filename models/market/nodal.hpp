@@ -32,7 +32,10 @@
  *     price_per_kwh = the buyer's price, seller_price_per_kwh = the seller's; the difference
  *     (congestion rent) goes to the exchange. clearing_price_per_kwh is the volume-weighted mean
  *     buyer price; declared_welfare as in pay_as_clear (bid limit - offer limit per trade).
- * Uncongested, every LMP is one price in pay_as_clear's competitive range. Deterministic (the
+ * Uncongested, every LMP is one price: without the case's units, in pay_as_clear's competitive
+ * range; with them, the marginal unit's (a case generator's marginal cost, or an order's limit).
+ * Money: every party pays or receives its own bus's LMP, so the congestion rent of all trades,
+ * the grid party's included, is what the exchange keeps (settlement.hpp). Deterministic (the
  * OPF is), so it never draws from the rng. */
 #include <string_view>
 
