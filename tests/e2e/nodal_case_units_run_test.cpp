@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <tuple>
 #include <vector>
@@ -194,6 +195,25 @@ TEST(NodalCaseUnitsRun, BadCaseUnitsExitWithTwo) {
     EXPECT_NE(r.err.find(where), std::string::npos) << r.err;
     EXPECT_FALSE(std::filesystem::exists(trace)) << args;
   }
+}
+
+// A case load the case cannot serve (5 kW at the feeder end behind the 4 kW line, no PV at
+// night) has no optimum: the run fails naming the interval, exit 3, and leaves no trace.
+TEST(NodalCaseUnitsRun, UnservableCaseLoadEndsTheRunWithThree) {
+  const std::filesystem::path dir = fresh_dir("nodal-case-units-unservable");
+  std::string case_text = read_file(std::filesystem::path(EBSIM_SOURCE_DIR) / "scenarios/grids/feeder3_units.m");
+  const std::string bus3 = "\t3\t1\t0.002\t";
+  ASSERT_NE(case_text.find(bus3), std::string::npos);
+  case_text.replace(case_text.find(bus3), bus3.size(), "\t3\t1\t0.005\t");
+  const std::filesystem::path case_path = dir / "unservable.m";
+  std::ofstream(case_path) << case_text;
+  const std::string trace = (dir / "run.h5").string();
+  const CliResult r = run_cli(std::string("run ") + kScenario + " -q -o '" + trace + "' --set grid.file='" +
+                              case_path.string() + "'");
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("interval 0"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("no optimum"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(trace));
 }
 
 }  // namespace
