@@ -140,6 +140,10 @@ void print_comparison(std::ostream& out, const std::vector<RunSummary>& summarie
             [](const RunSummary& s) { return std::optional(s.price_mean_per_kwh); }, 4);
   table.add("participants paid (" + currency + ")",
             [](const RunSummary& s) { return std::optional(s.participants_paid); }, 2);
+  table.add("grid party received (" + currency + ")", [](const RunSummary& s) -> std::optional<double> {
+    if (!has_grid_party(s)) return std::nullopt;  // no case generators or loads in the market
+    return s.grid_party_received;
+  }, 2);
   table.add("declared welfare (" + currency + ")",
             [](const RunSummary& s) { return std::optional(s.declared_welfare); }, 2);
   table.add("messages", [](const RunSummary& s) { return count(s.messages_total); }, 0, true);

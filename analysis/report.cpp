@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "models/market/case_units.hpp"
 #include "sim/scenario.hpp"
 #include "sim/trace/hdf5_handle.hpp"
 #include "sim/trace/records.hpp"
@@ -118,8 +119,11 @@ void read_trades(const std::string& path, RunSummary& s) {
         ++s.trades;
         s.local_traded_kwh += row.quantity_kwh;
         value += row.quantity_kwh * row.price_per_kwh;
+        const bool grid_sells = row.seller == market::kGridParty, grid_buys = row.buyer == market::kGridParty;
+        if (grid_sells && !grid_buys) s.participants_bought_from_grid_party_kwh += row.quantity_kwh;
+        if (grid_buys && !grid_sells) s.participants_sold_to_grid_party_kwh += row.quantity_kwh;
       },
-      {"quantity_kwh", "price_per_kwh"});
+      {"quantity_kwh", "price_per_kwh", "buyer", "seller"});
   s.price_mean_per_kwh = s.local_traded_kwh > 0 ? value / s.local_traded_kwh : kNaN;
 }
 
@@ -141,6 +145,9 @@ void read_intervals(const std::string& path, RunSummary& s) {
     s.participants_paid += row.participants_paid;
     s.utility_received += row.utility_received;
     s.exchange_received += row.exchange_received;
+    s.grid_party_sold_kwh += row.grid_party_sold_kwh;
+    s.grid_party_bought_kwh += row.grid_party_bought_kwh;
+    s.grid_party_received += row.grid_party_received;
     s.max_energy_imbalance_kwh = std::max(s.max_energy_imbalance_kwh, std::fabs(row.energy_imbalance_kwh));
     s.max_money_imbalance = std::max(s.max_money_imbalance, std::fabs(row.money_imbalance));
   });
@@ -526,6 +533,8 @@ void print_p2p(std::ostream& out, TablePrinter& table, const P2pSummary& p, cons
 
 }  // namespace
 
+bool has_grid_party(const RunSummary& s) { return s.grid_party_sold_kwh > 0.0 || s.grid_party_bought_kwh > 0.0; }
+
 RunSummary summarize_trace(const std::string& path) {
   const TraceReader trace(path);
   RunSummary summary;
@@ -577,6 +586,12 @@ void print_summary(std::ostream& out, const RunSummary& s, double wall_time_s) {
   table.number("cancelled by grid check", fixed(s.security_cancelled_kwh, 3), "kWh");
   if (!std::isnan(s.max_line_loading))
     table.number("max line loading", fixed(100.0 * s.max_line_loading, 1), "% (final trades, /line_flows)");
+  if (has_grid_party(s)) {
+    table.number("case generators sold", fixed(s.grid_party_sold_kwh, 3), "kWh (grid party)");
+    table.number("case loads bought", fixed(s.grid_party_bought_kwh, 3), "kWh (grid party)");
+    table.number("bought from grid party", fixed(s.participants_bought_from_grid_party_kwh, 3), "kWh (participants)");
+    table.number("sold to grid party", fixed(s.participants_sold_to_grid_party_kwh, 3), "kWh (participants)");
+  }
   table.number("utility import", fixed(s.utility_import_kwh, 3), "kWh");
   table.number("utility export", fixed(s.utility_export_kwh, 3), "kWh");
 
@@ -590,6 +605,7 @@ void print_summary(std::ostream& out, const RunSummary& s, double wall_time_s) {
   table.number("participants paid", fixed(s.participants_paid, 2), currency);
   table.number("utility received", fixed(s.utility_received, 2), currency);
   table.number("exchange received", fixed(s.exchange_received, 2), currency);
+  if (has_grid_party(s)) table.number("grid party received", fixed(s.grid_party_received, 2), currency);
   table.number("declared welfare", fixed(s.declared_welfare, 2), currency);
 
   table.section("Network");

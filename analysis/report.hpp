@@ -121,6 +121,11 @@ struct RunSummary {
   double participants_paid = 0.0;    // total bills (net of revenues)
   double utility_received = 0.0;
   double exchange_received = 0.0;
+  /** The grid party (nodal with grid.case_units: include): the case's generators' sales, its loads'
+   * purchases, and its net revenue, summed over /intervals; all 0 without it. */
+  double grid_party_sold_kwh = 0.0, grid_party_bought_kwh = 0.0, grid_party_received = 0.0;
+  /** Energy participants bought from / sold to the grid party (/trades with it on the other side). */
+  double participants_bought_from_grid_party_kwh = 0.0, participants_sold_to_grid_party_kwh = 0.0;
   // network
   std::vector<MessageTypeSummary> messages;
   std::uint64_t messages_total = 0, bytes_total = 0, messages_lost = 0;
@@ -133,6 +138,10 @@ struct RunSummary {
   // peer-to-peer chain (market_design == "p2p" only)
   P2pSummary p2p;
 };
+
+/** Whether the case's own generators or loads traded in the run (the grid party, nodal with
+ * grid.case_units: include). */
+bool has_grid_party(const RunSummary& summary);
 
 /** Read a trace and compute its summary. Throws ebsim::sim::InputError (naming the file and
  * dataset) if the file is not a readable ebsim trace. */

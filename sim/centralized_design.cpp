@@ -92,6 +92,9 @@ void record_settlement(trace::TraceWriter& writer, const Scenario& sc, const mar
   r.participants_paid = s.participants_paid;
   r.utility_received = s.utility_received;
   r.exchange_received = s.exchange_received;
+  r.grid_party_sold_kwh = s.grid_party_sold_kwh;
+  r.grid_party_bought_kwh = s.grid_party_bought_kwh;
+  r.grid_party_received = s.grid_party_received;
   r.energy_imbalance_kwh = s.energy_imbalance_kwh;
   r.money_imbalance = s.money_imbalance;
   writer.add(r);

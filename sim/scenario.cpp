@@ -50,7 +50,7 @@ constexpr std::array<std::string_view, 3> kCrashKeys{"node", "at", "duration"};
 constexpr std::array<std::string_view, 4> kByzantineKeys{"node", "behaviour", "from", "until"};
 constexpr std::array<std::string_view, 3> kMisreportKeys{"node", "from", "until"};
 constexpr std::array<std::string_view, 5> kLinkFaultKeys{"between", "from", "until", "loss", "extra_delay"};
-constexpr std::array<std::string_view, 4> kGridKeys{"file", "zones", "tie_lines", "security_check"};
+constexpr std::array<std::string_view, 5> kGridKeys{"file", "zones", "tie_lines", "security_check", "case_units"};
 constexpr std::array<std::string_view, 2> kTieLineKeys{"between", "capacity"};
 constexpr std::array<std::string_view, 1> kSiteKeys{"latitude"};
 constexpr std::array<std::string_view, 7> kMarketKeys{"design", "clearing", "interval", "gate_closure",
@@ -326,6 +326,8 @@ GridSpec read_grid(const Value& value, const std::filesystem::path& scenario_dir
   const MapView map(value, kGridKeys);
   if (map.find("zones")) {
     map.reject("file", "grid.zones (a zonal grid)", "bus-branch grids, without zones and tie_lines");
+    map.reject("case_units", "grid.zones (a zonal grid, which has no generators or loads of its own)",
+               "bus-branch grids: grid: {file: ...} with market.clearing: nodal");
     read_zonal_grid(map, grid);
     grid.present = true;
   } else {
@@ -341,6 +343,7 @@ GridSpec read_grid(const Value& value, const std::filesystem::path& scenario_dir
     } catch (const InputError& error) {
       throw InputError(std::string(error.what()) + " (the grid named by " + file.key() + " at " + file.where() + ")");
     }
+    if (auto units = map.find("case_units")) grid.case_units = units->choice({"exclude", "include"}) == "include";
   }
   if (auto check = map.find("security_check")) {
     const std::string option = check->choice({"none", "cancel_last", "reopen"});
@@ -935,6 +938,23 @@ Scenario read_scenario(const Value& root, const std::string& path) {
     MapView(*top.find("market"), kMarketKeys)
         .required("clearing", "")
         .fail("a rule that runs on zones: clearing: nodal needs a bus-branch grid: {file: ...}, not grid.zones");
+  }
+
+  if (scenario.grid.case_units) {
+    // Only the nodal OPF can dispatch the case's generators and serve its loads; and only the
+    // centralized exchange can settle the grid party, which has no keys to sign ledger trades.
+    const Value units = MapView(*top.find("grid"), kGridKeys).required("case_units", "");
+    if (scenario.market.clearing_rule != market::Nodal::kName) {
+      units.fail("exclude: case_units: include needs market.clearing: nodal (only the nodal OPF dispatches "
+                 "the case's generators and serves its loads)",
+                 "include with market.clearing: " + scenario.market.clearing_rule);
+    }
+    if (scenario.market.design != MarketDesign::kCentralized) {
+      units.fail("exclude: case_units: include needs market.design: centralized (the grid party that owns the "
+                 "case's units has no keys to sign ledger trades)",
+                 "include with market.design: " + std::string(market_design_name(scenario.market.design)));
+    }
+    scenario.market.clearing_params.nodal_includes_case_units = true;
   }
 
   const bool consortium = scenario.market.design == MarketDesign::kConsortium;

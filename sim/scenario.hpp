@@ -134,6 +134,10 @@ struct GridSpec {
   market::SecurityCheck security_check = market::SecurityCheck::kNone;
   /** The same choice for the consortium's management nodes; "reopen" (option B) exists only there. */
   consensus::SecurityOption security_option = consensus::SecurityOption::kNone;
+  /** grid.case_units: "exclude" (default: the nodal OPF clears the participants' orders alone) or
+   * "include" (the case's own generators and loads clear next to them, owned by the grid party;
+   * bus-branch grids with market.clearing: nodal and market.design: centralized only). */
+  bool case_units = false;
 };
 
 /** One management node of the consortium design (an area's or country's trading centre). */

@@ -52,11 +52,14 @@ class ClearingRule {
   virtual ClearingResult clear(const OrderBook& book, const grid::GridView* grid, Rng& rng) const = 0;
 };
 
-/** Parameters of the rules, set from the scenario's `market` section. One field per parameter;
+/** Parameters of the rules, set from the scenario's `market` section (and grid.case_units). One field per parameter;
  * a rule reads the fields it needs and ignores the others. */
 struct ClearingRuleParams {
   /** fixed_price (required by it): the one price of every trade; scenario key market.fixed_price. */
   std::optional<double> fixed_price_per_kwh;
+  /** nodal: the case's own in-service generators and fixed loads take part in the OPF next to the
+   * orders, traded by the grid party (case_units.hpp); scenario key grid.case_units: include. */
+  bool nodal_includes_case_units = false;
 };
 
 /** Name -> factory. Rules register themselves with a static ClearingRuleRegistration. */

@@ -1,6 +1,7 @@
 #include "models/market/nodal.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -9,6 +10,7 @@
 
 #include "models/grid/dc_opf.hpp"
 #include "models/grid/grid_view.hpp"
+#include "models/market/case_units.hpp"
 #include "models/market/pay_as_clear.hpp"  // kQuantityTolerance_kwh
 
 namespace ebsim::market {
@@ -23,6 +25,13 @@ struct PlacedOrder {
   double price_per_kwh = 0.0;    // what it pays (buy) or receives (sell) per kWh
 };
 
+/** Sort a side by (bus position, order id): the rule's deterministic order (steps 2 and 6). */
+void sort_by_bus(std::vector<PlacedOrder>& side) {
+  std::sort(side.begin(), side.end(), [](const PlacedOrder& a, const PlacedOrder& b) {
+    return std::make_tuple(a.bus_position, a.order->id) < std::make_tuple(b.bus_position, b.order->id);
+  });
+}
+
 /** The admissible orders of one side, sorted by (bus position, order id). */
 std::vector<PlacedOrder> place(std::span<const Order> orders, const grid::GridView& grid) {
   std::vector<PlacedOrder> placed;
@@ -33,10 +42,35 @@ std::vector<PlacedOrder> place(std::span<const Order> orders, const grid::GridVi
     }
     placed.push_back(PlacedOrder{&order, grid.model().bus_index(grid.bus_of(order.participant)), 0.0, 0.0});
   }
-  std::sort(placed.begin(), placed.end(), [](const PlacedOrder& a, const PlacedOrder& b) {
-    return std::make_tuple(a.bus_position, a.order->id) < std::make_tuple(b.bus_position, b.order->id);
-  });
+  sort_by_bus(placed);
   return placed;
+}
+
+/** What the case's own units did in the OPF, as the grid party's orders (rule step 3b): one per
+ * in-service generator with output and one per bus with fixed load, on the side its energy goes
+ * (a generator's output sells, a bus's Pd + Gs buys; a negative value flips the side). The
+ * quantity is the energy of the interval, the limit price the LMP of the unit's bus, so that the
+ * unit trades exactly at its bus's price and declared_welfare counts it at that price. */
+std::vector<Order> case_unit_orders(const grid::GridModel& model, const grid::DcOpfResult& opf, double interval_h,
+                                    IntervalIndex interval) {
+  std::vector<Order> orders;
+  auto add = [&](OrderId id, std::size_t bus_position, double kwh, Side positive_side) {
+    if (std::abs(kwh) <= kQuantityTolerance_kwh) return;
+    const Side side = kwh > 0.0 ? positive_side : (positive_side == Side::kBuy ? Side::kSell : Side::kBuy);
+    orders.push_back(Order{id, kGridParty, interval, side, std::abs(kwh), opf.lmp_per_mwh[bus_position] / 1000.0,
+                           0.0, 0.0});
+  };
+  for (std::size_t g = 0; g < model.generators.size(); ++g) {
+    const grid::Generator& generator = model.generators[g];
+    if (!generator.in_service) continue;
+    add(case_generator_order(g), model.bus_index(generator.bus), opf.pg_mw[g] * interval_h * 1000.0, Side::kSell);
+  }
+  for (std::size_t b = 0; b < model.buses.size(); ++b) {
+    const grid::Bus& bus = model.buses[b];
+    if (bus.type == grid::BusType::kIsolated) continue;  // out of the DC model: its load is not served
+    add(case_load_order(bus.id), b, (bus.pd_mw + bus.gs_mw) * interval_h * 1000.0, Side::kBuy);
+  }
+  return orders;
 }
 
 /** The network alone: a copy of `model` whose own loads and generators are all zero (rule step 3). */
@@ -63,7 +97,10 @@ ClearingResult Nodal::clear(const OrderBook& book, const grid::GridView* view, R
   ClearingResult result;
   std::vector<PlacedOrder> buys = place(book.bids, *view);
   std::vector<PlacedOrder> sells = place(book.offers, *view);
-  if (buys.empty() || sells.empty()) return result;
+  // With the case's units the OPF runs every interval: the case's loads are served even when
+  // the participants' orders are all on one side (or absent).
+  const bool with_case_units = params_.include_case_units;
+  if (!with_case_units && (buys.empty() || sells.empty())) return result;
 
   // Rule steps 2 and 3: the orders as MW and $/MWh at their buses, cleared by the DC-OPF.
   const double mw_per_kwh = 1.0 / (view->interval_h() * 1000.0);
@@ -76,7 +113,8 @@ ClearingResult Nodal::clear(const OrderBook& book, const grid::GridView* view, R
                                           placed.order->limit_price_per_kwh * 1000.0});
     }
   }
-  const grid::DcOpfResult opf = grid::solve_dc_opf(network_only(view->model()), bus_orders);
+  const grid::GridModel& model = view->model();
+  const grid::DcOpfResult opf = grid::solve_dc_opf(with_case_units ? model : network_only(model), bus_orders);
   if (!opf.optimal) {
     throw std::runtime_error("nodal: the DC-OPF of interval " + std::to_string(book.interval) +
                              " has no optimum (" + opf.status + ")");
@@ -97,6 +135,19 @@ ClearingResult Nodal::clear(const OrderBook& book, const grid::GridView* view, R
       placed.price_per_kwh = is_buy ? std::min(lmp_per_kwh, order.limit_price_per_kwh)
                                     : std::max(lmp_per_kwh, order.limit_price_per_kwh);
     }
+  }
+  // Rule step 3b: the case's units join the cleared orders as the grid party's, at their buses' LMPs.
+  std::vector<Order> case_orders;  // owns the grid party's orders; PlacedOrder points into it
+  if (with_case_units) {
+    case_orders = case_unit_orders(model, opf, view->interval_h(), book.interval);
+    for (const Order& order : case_orders) {
+      const std::size_t bus_position = model.bus_index(trade_side_bus(kGridParty, order.id, *view));
+      const bool is_buy = order.side == Side::kBuy;
+      (is_buy ? buys : sells).push_back(PlacedOrder{&order, bus_position, order.quantity_kwh, order.limit_price_per_kwh});
+      (is_buy ? bought_kwh : sold_kwh) += order.quantity_kwh;
+    }
+    sort_by_bus(buys);
+    sort_by_bus(sells);
   }
   if (bought_kwh > sold_kwh) trim(buys, bought_kwh - sold_kwh);
   if (sold_kwh > bought_kwh) trim(sells, sold_kwh - bought_kwh);
@@ -125,8 +176,8 @@ ClearingResult Nodal::clear(const OrderBook& book, const grid::GridView* view, R
 }
 
 namespace {
-const ClearingRuleRegistration kRegistration(std::string(Nodal::kName), [](const ClearingRuleParams&) {
-  return std::make_unique<Nodal>();
+const ClearingRuleRegistration kRegistration(std::string(Nodal::kName), [](const ClearingRuleParams& params) {
+  return std::make_unique<Nodal>(NodalParams{params.nodal_includes_case_units});
 });
 }  // namespace
 

@@ -10,6 +10,7 @@
 #include "models/grid/dc_network.hpp"
 #include "models/grid/grid_view.hpp"
 #include "models/grid/zonal.hpp"
+#include "models/market/case_units.hpp"
 
 namespace ebsim::market {
 
@@ -26,8 +27,9 @@ class TradeFlowModel {
     std::map<std::size_t, Eigen::MatrixXd> ptdf_by_slack;  // one per island a seller sits in
     unit_flows_.reserve(trades.size());
     for (const Trade& trade : trades) {
-      const std::size_t seller_bus = model.bus_index(grid.bus_of(trade.seller));
-      const std::size_t buyer_bus = model.bus_index(grid.bus_of(trade.buyer));
+      // trade_side_bus: the grid party's trades (nodal with the case's units) sit at their unit's bus.
+      const std::size_t seller_bus = model.bus_index(trade_side_bus(trade.seller, trade.sell_order, grid));
+      const std::size_t buyer_bus = model.bus_index(trade_side_bus(trade.buyer, trade.buy_order, grid));
       const std::size_t slack = network.reference_buses.at(network.bus_island.at(seller_bus));
       auto it = ptdf_by_slack.find(slack);
       if (it == ptdf_by_slack.end()) it = ptdf_by_slack.emplace(slack, grid::ptdf(model, slack)).first;

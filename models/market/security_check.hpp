@@ -42,8 +42,8 @@ struct SecurityCheckResult {
 };
 
 /** Line flows (MW per GridModel branch; 0 for branches outside the DC model) of `trades` alone:
- * each trade injects +q at the seller's bus and -q at the buyer's bus, q = kWh / interval_h /
- * 1000. The trades balance, so the choice of slack does not matter (the grid's first reference
+ * each trade injects +q at the seller's bus and -q at the buyer's bus (trade_side_bus: the grid
+ * party's at its generator's or load's bus), q = kWh / interval_h / 1000. The trades balance, so the choice of slack does not matter (the grid's first reference
  * bus is used). */
 std::vector<double> trade_flows_mw(std::span<const Trade> trades, const grid::GridView& grid);
 

@@ -48,13 +48,23 @@ struct IntervalSettlement {
   double participants_paid = 0.0;
   double utility_received = 0.0;   // from the utility's own flows
   double exchange_received = 0.0;  // from the trade list: fees plus congestion rent (buyer minus seller prices)
+  /** The grid party's trades (nodal with grid.case_units: include; case_units.hpp): what the case's
+   * generators sold, what the case's loads bought, and its net money: sales at the seller prices
+   * minus purchases at the buyer prices minus the exchange fee on both. Zero without it. */
+  double grid_party_sold_kwh = 0.0;
+  double grid_party_bought_kwh = 0.0;
+  double grid_party_received = 0.0;
   double energy_imbalance_kwh = 0.0;  // total sources minus total uses
-  double money_imbalance = 0.0;       // participants_paid - utility_received - exchange_received
+  /** participants_paid - utility_received - exchange_received - grid_party_received */
+  double money_imbalance = 0.0;
 };
 
 /** Settle interval `k`: local trades first, the remainder with the utility at its tariffs.
- * `meters[i]` belongs to participant i. Utility flows are physical, hence never negative;
- * a rule that over-fills an order therefore shows up as an energy imbalance. */
+ * `meters[i]` belongs to participant i; a trade's buyer or seller is a participant or the grid
+ * party (kGridParty: the case's units, which balance by construction: they generate what they
+ * sell and consume what they buy). Utility flows are physical, hence never negative; a rule
+ * that over-fills an order therefore shows up as an energy imbalance. Throws std::out_of_range
+ * for a trade party that is neither. */
 IntervalSettlement settle_interval(IntervalIndex k, const std::vector<MeterReading>& meters,
                                    const std::vector<Trade>& trades, const Tariffs& tariffs);
 

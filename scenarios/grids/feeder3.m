@@ -3,8 +3,9 @@ function mpc = feeder3
 %   Bus 1 is the feeder head (reference), bus 2 mid-feeder, bus 3 the feeder end.
 %   Units are MATPOWER's (MW, p.u. on 100 MVA), but the ratings are kW-scale so that
 %   household orders can congest the lines: RATE_A 0.006 MW = 6 kW (1-2) and 0.004 MW = 4 kW
-%   (2-3). The case's own load and generator are zero: ebsim's nodal rule clears only the
-%   participants' orders and leaves the case's generators and loads out anyway.
+%   (2-3). The case's own load and generator are zero: by default ebsim's nodal rule clears only
+%   the participants' orders and leaves the case's generators and loads out anyway
+%   (feeder3_units.m has units of its own, for grid.case_units: include).
 
 %% MATPOWER Case Format : Version 2
 mpc.version = '2';

@@ -85,7 +85,10 @@ struct IntervalRecord {
   double utility_export_kwh = 0.0;   // bought by the utility from participants
   double participants_paid = 0.0;    // sum of participants' total payments
   double utility_received = 0.0;     // the utility's net revenue
-  double exchange_received = 0.0;    // the exchange's net revenue (fees)
+  double exchange_received = 0.0;    // the exchange's net revenue (fees, nodal congestion rent)
+  double grid_party_sold_kwh = 0.0;   // nodal with grid.case_units: include: the case's generators' sales
+  double grid_party_bought_kwh = 0.0; // ... and the case's loads' purchases (0 otherwise)
+  double grid_party_received = 0.0;   // the grid party's net revenue (0 without it)
   double energy_imbalance_kwh = 0.0; // checked invariant: |.| must be ~0
   double money_imbalance = 0.0;      // checked invariant: |.| must be ~0
 };

@@ -78,6 +78,9 @@ TableSpec interval_table() {
            EBSIM_COLUMN(R, participants_paid, kF64, "{currency}"),
            EBSIM_COLUMN(R, utility_received, kF64, "{currency}"),
            EBSIM_COLUMN(R, exchange_received, kF64, "{currency}"),
+           EBSIM_COLUMN(R, grid_party_sold_kwh, kF64, "kWh"),
+           EBSIM_COLUMN(R, grid_party_bought_kwh, kF64, "kWh"),
+           EBSIM_COLUMN(R, grid_party_received, kF64, "{currency}"),
            EBSIM_COLUMN(R, energy_imbalance_kwh, kF64, "kWh"),
            EBSIM_COLUMN(R, money_imbalance, kF64, "{currency}")}};
 }

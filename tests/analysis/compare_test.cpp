@@ -165,7 +165,7 @@ TEST(Compare, ColumnsAreAlignedWithoutTrailingBlanks) {
     if (width == 0) width = line.size();
     EXPECT_EQ(line.size(), width) << line;
   }
-  EXPECT_EQ(lines, 29);  // two header lines and 27 rows
+  EXPECT_EQ(lines, 30);  // two header lines and 28 rows
   EXPECT_EQ(with_ratio, without_ratio + 2 + 12);  // the gap and the ratio column
 }
 

@@ -210,6 +210,42 @@ TEST(ScenarioGrid, BadGridInputNamesTheKey) {
               AllOf(HasSubstr("no_such_case.m"), HasSubstr("cannot read"), HasSubstr("grid.file")));
 }
 
+TEST(ScenarioGrid, CaseUnitsDefaultToExcludeAndIncludeReachesTheNodalRule) {
+  const std::string units_case = "grid={file: ../../../scenarios/grids/feeder3_units.m}";
+  const Scenario plain =
+      load_scenario(fixture("valid_minimal.yaml"), {units_case, "participants.homes.bus=2", "market.clearing=nodal"});
+  EXPECT_FALSE(plain.grid.case_units);
+  EXPECT_FALSE(plain.market.clearing_params.nodal_includes_case_units);
+  const Scenario included = load_scenario(
+      fixture("valid_minimal.yaml"),
+      {units_case, "grid.case_units=include", "participants.homes.bus=2", "market.clearing=nodal"});
+  EXPECT_TRUE(included.grid.case_units);
+  EXPECT_TRUE(included.market.clearing_params.nodal_includes_case_units);
+  // exclude says what every rule does anyway, so it is accepted with any rule.
+  EXPECT_FALSE(load_scenario(fixture("valid_minimal.yaml"), {units_case, "grid.case_units=exclude", "participants.homes.bus=2"})
+                   .grid.case_units);
+  const Scenario ready = load_scenario(kSourceDir + "/scenarios/rules/nodal_case_units.yaml");
+  EXPECT_TRUE(ready.market.clearing_params.nodal_includes_case_units);
+  EXPECT_EQ(ready.grid.model.generators.size(), 2u);
+}
+
+TEST(ScenarioGrid, CaseUnitsWhereTheyHaveNoMeaningAreErrors) {
+  const std::vector<std::string> nodal{kFeederOverride, "participants.homes.bus=2", "market.clearing=nodal"};
+  auto with = [&](std::vector<std::string> overrides, const std::string& extra) {
+    overrides.push_back(extra);
+    return error_of(fixture("valid_minimal.yaml"), overrides);
+  };
+  EXPECT_THAT(with(nodal, "grid.case_units=yes"),
+              AllOf(HasSubstr("grid.case_units"), HasSubstr("exclude"), HasSubstr("include"), HasSubstr("yes")));
+  EXPECT_THAT(with({kFeederOverride, "participants.homes.bus=2"}, "grid.case_units=include"),
+              AllOf(HasSubstr("grid.case_units"), HasSubstr("needs market.clearing: nodal"),
+                    HasSubstr("market.clearing: pay_as_clear")));
+  EXPECT_THAT(error_of(fixture("valid_minimal.yaml"), {kFeederOverride, "participants.homes.bus=2", "market.clearing=nodal",
+                                                       "grid.case_units=include", "market.design=p2p"}),
+              AllOf(HasSubstr("grid.case_units"), HasSubstr("market.design: centralized")));
+  EXPECT_THAT(with(nodal, "grid.case_unit=include"), AllOf(HasSubstr("grid.case_unit"), HasSubstr("case_units")));
+}
+
 TEST(ScenarioGrid, SecurityCheckDefaultsToNoneAndReadsCancelLast) {
   const Scenario plain = load_scenario(fixture("valid_minimal.yaml"), {kFeederOverride, "participants.homes.bus=2"});
   EXPECT_EQ(plain.grid.security_check, market::SecurityCheck::kNone);
@@ -231,6 +267,13 @@ TEST(ScenarioGrid, BadSecurityCheckNamesTheKey) {
 // ---- Zonal grid: zones, tie-lines, groups in zones --------------------------------------------
 
 std::string zonal_error(const std::vector<std::string>& overrides) { return error_of(fixture("zonal_minimal.yaml"), overrides); }
+
+TEST(ScenarioZonalGrid, CaseUnitsAreAnErrorOnZones) {
+  // Zones have no generators or loads of their own: the key is rejected whatever its value.
+  EXPECT_THAT(zonal_error({"grid.case_units=include"}),
+              AllOf(HasSubstr("grid.case_units"), HasSubstr("zonal grid"), HasSubstr("bus-branch")));
+  EXPECT_THAT(zonal_error({"grid.case_units=exclude"}), HasSubstr("grid.case_units"));
+}
 
 TEST(ScenarioZonalGrid, ZonesTieLinesAndGroupZones) {
   const Scenario s = load_scenario(fixture("zonal_minimal.yaml"));

@@ -486,7 +486,8 @@ TEST_F(TraceWriterTest, StoredLayoutIsTheDocumentedOne) {
             "rejected_late:u32 rejected_other:u32 trades:u32 has_price:u8 clearing_price_per_kwh:f64 "
             "cleared_kwh:f64 declared_welfare:f64 load_kwh:f64 pv_kwh:f64 battery_charge_kwh:f64 "
             "battery_discharge_kwh:f64 utility_import_kwh:f64 utility_export_kwh:f64 participants_paid:f64 "
-            "utility_received:f64 exchange_received:f64 energy_imbalance_kwh:f64 money_imbalance:f64 | 161 B");
+            "utility_received:f64 exchange_received:f64 grid_party_sold_kwh:f64 grid_party_bought_kwh:f64 "
+            "grid_party_received:f64 energy_imbalance_kwh:f64 money_imbalance:f64 | 185 B");
   EXPECT_EQ(stored_layout(trace, "/settlement"),
             "interval:u32 participant:u32 load_kwh:f64 pv_kwh:f64 battery_charge_kwh:f64 "
             "battery_discharge_kwh:f64 soc_end_kwh:f64 market_buy_kwh:f64 market_sell_kwh:f64 "

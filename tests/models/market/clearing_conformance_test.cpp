@@ -32,7 +32,18 @@ namespace ebsim::market {
 namespace {
 
 /** Parameters for fixed_price at `price_per_kwh`. */
-ClearingRuleParams fixed(double price_per_kwh) { return ClearingRuleParams{.fixed_price_per_kwh = price_per_kwh}; }
+ClearingRuleParams fixed(double price_per_kwh) {
+  ClearingRuleParams params;
+  params.fixed_price_per_kwh = price_per_kwh;
+  return params;
+}
+
+/** Parameters for nodal with the case's own units. */
+ClearingRuleParams with_case_units() {
+  ClearingRuleParams params;
+  params.nodal_includes_case_units = true;
+  return params;
+}
 
 /** Parameter sets each rule is tested with. A rule registered without an entry here fails
  * ClearingConformance.EveryRegisteredRuleHasParameters and every conformance test of its own:
@@ -46,7 +57,9 @@ const std::map<std::string, std::vector<ClearingRuleParams>>& rule_params() {
       // A price level of the random books (ties with limits), one between levels, one below and
       // one above every limit, and a negative one.
       {"fixed_price", {fixed(0.20), fixed(0.1234), fixed(-1.0), fixed(5.0), fixed(-0.03)}},
-      {"nodal", {ClearingRuleParams{}}},
+      // With the case's units included: the conformance grid has none, so the books alone clear
+      // (nodal_case_units_test.cpp covers grids that have some).
+      {"nodal", {ClearingRuleParams{}, with_case_units()}},
   };
   return table;
 }
