@@ -423,6 +423,7 @@ class P2pDesign final : public DesignRun {
     const auto participant_servers = static_cast<std::size_t>(std::count(light_.begin(), light_.end(), false));
     const std::size_t servers = participant_servers > 0 ? participant_servers : full_ids.size();
     genesis_ = p2p::make_genesis();
+    auto tx_locator = std::make_shared<p2p::TxLocator>();  // one for every node: blocks are shared
     const p2p::PowParams pow{spec_.hash_rate_hps, spec_.block_interval_s, spec_.joules_per_hash};
     std::size_t overlay_index = 0;
     for (std::size_t i = 0; i < n; ++i) {
@@ -459,6 +460,7 @@ class P2pDesign final : public DesignRun {
         p.max_block_bytes = spec_.max_block_bytes;
         p.tx_relay_interval_s = spec_.tx_relay_interval_s;
         p.genesis = genesis_;
+        p.tx_locator = tx_locator;
         if (!miner) s.owner = static_cast<NodeId>(i);
         s.miner = miner;
         s.timing = &run.timing;

@@ -8,8 +8,21 @@
 
 namespace ebsim::p2p {
 
-BlockTree::BlockTree(BlockPtr genesis, BlockTreeParams params)
-    : params_(params), genesis_(std::move(genesis)), tip_(genesis_) {
+void TxLocator::add(const Block& block) {
+  if (!noted_.insert(block.id).second) return;
+  for (const auto& tx : block.transactions) blocks_[tx->id].push_back(block.id);
+}
+
+const std::vector<BlockId>* TxLocator::blocks_of(TxId tx) const {
+  const auto it = blocks_.find(tx);
+  return it == blocks_.end() ? nullptr : &it->second;
+}
+
+BlockTree::BlockTree(BlockPtr genesis, BlockTreeParams params, std::shared_ptr<TxLocator> locator)
+    : params_(params),
+      locator_(locator ? std::move(locator) : std::make_shared<TxLocator>()),
+      genesis_(std::move(genesis)),
+      tip_(genesis_) {
   entries_.emplace(genesis_->id, Entry{genesis_, genesis_->work});
   best_chain_.push_back(genesis_->id);
 }
@@ -53,6 +66,7 @@ AddResult BlockTree::add(const BlockPtr& block) {
     if (next != block && !validate(*next, parent_entry).empty()) continue;  // invalid orphan: dropped
     const double chain_work = parent_entry.chain_work + next->work;  // before emplace may rehash
     entries_.emplace(next->id, Entry{next, chain_work});
+    locator_->add(*next);
     result.accepted.push_back(next);
     if (auto waiting = orphans_by_parent_.find(next->id); waiting != orphans_by_parent_.end()) {
       for (auto& orphan : waiting->second) {
@@ -94,18 +108,11 @@ void BlockTree::switch_tip(BlockId new_tip, AddResult& result) {
   }
   const std::uint64_t fork_height = entries_.at(id).block->height;
   while (best_chain_.size() > fork_height + 1) {
-    const BlockPtr& old = entries_.at(best_chain_.back()).block;
-    for (const auto& tx : old->transactions) {
-      if (auto it = tx_index_.find(tx->id); it != tx_index_.end() && it->second == old->id) tx_index_.erase(it);
-    }
-    result.disconnected.push_back(old);
+    result.disconnected.push_back(entries_.at(best_chain_.back()).block);
     best_chain_.pop_back();
   }
   std::reverse(path.begin(), path.end());
-  for (const auto& b : path) {
-    best_chain_.push_back(b->id);
-    for (const auto& tx : b->transactions) tx_index_[tx->id] = b->id;
-  }
+  for (const auto& b : path) best_chain_.push_back(b->id);
   result.connected = std::move(path);
   tip_ = entries_.at(new_tip).block;
   if (!result.disconnected.empty()) {
@@ -142,9 +149,11 @@ std::uint64_t BlockTree::confirmations(BlockId id) const {
 }
 
 std::optional<BlockId> BlockTree::block_of(TxId tx) const {
-  const auto it = tx_index_.find(tx);
-  if (it == tx_index_.end()) return std::nullopt;
-  return it->second;
+  if (const std::vector<BlockId>* blocks = locator_->blocks_of(tx)) {
+    for (const BlockId id : *blocks)
+      if (on_best_chain(id)) return id;
+  }
+  return std::nullopt;
 }
 
 std::uint64_t BlockTree::tx_confirmations(TxId tx) const {

@@ -20,12 +20,30 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <memory>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "models/p2p/block.hpp"
 
 namespace ebsim::p2p {
+
+/** Which blocks hold each transaction. Blocks are immutable, so this is the same at every node
+ * and one locator can serve every tree of a run: why it exists, since a per-node transaction
+ * index costs nodes x transactions (10,000 nodes and a day of orders: ~10^10 entries). */
+class TxLocator {
+ public:
+  /** Note `block`'s transactions (a block noted before is ignored). */
+  void add(const Block& block);
+  /** The blocks noted as holding `tx`, in the order they were noted (usually one; more when
+   * competing branches both hold it); nullptr if none. */
+  const std::vector<BlockId>* blocks_of(TxId tx) const;
+
+ private:
+  std::unordered_set<BlockId> noted_;
+  std::unordered_map<TxId, std::vector<BlockId>> blocks_;
+};
 
 struct BlockTreeParams {
   double max_block_bytes = 1.0e6;  // largest valid block, header included (Bitcoin's legacy 1 MB)
@@ -59,8 +77,9 @@ struct AddResult {
 
 class BlockTree {
  public:
-  /** A tree holding only `genesis`. REQUIRES: genesis != nullptr. */
-  explicit BlockTree(BlockPtr genesis, BlockTreeParams params = {});
+  /** A tree holding only `genesis`. `locator`: shared by the trees of a run (nullptr: its own).
+   * REQUIRES: genesis != nullptr. */
+  explicit BlockTree(BlockPtr genesis, BlockTreeParams params = {}, std::shared_ptr<TxLocator> locator = nullptr);
 
   /** Validate and insert `block`; switch the best chain if a branch now has strictly more work. */
   AddResult add(const BlockPtr& block);
@@ -114,7 +133,7 @@ class BlockTree {
   std::map<BlockId, std::vector<BlockPtr>> orphans_by_parent_;  // arrival order per parent
   std::unordered_map<BlockId, BlockId> orphan_parent_;          // orphan id -> parent id
   std::vector<BlockId> best_chain_;                             // index = height
-  std::unordered_map<TxId, BlockId> tx_index_;                  // transactions on the best chain
+  std::shared_ptr<TxLocator> locator_;                          // every tree block's transactions
   BlockPtr genesis_;
   BlockPtr tip_;
   std::uint64_t reorgs_ = 0;

@@ -32,7 +32,7 @@ BlockPtr genesis_of(const P2pNodeParams& p) { return p.genesis ? p.genesis : mak
 
 P2pNode::P2pNode(P2pNodeParams params)
     : params_(std::move(params)),
-      tree_(genesis_of(params_), tree_params(params_)),
+      tree_(genesis_of(params_), tree_params(params_), params_.tx_locator),
       tx_announcements_due_(params_.peers.size()) {}
 
 void P2pNode::on_start(NodeContext& ctx) {

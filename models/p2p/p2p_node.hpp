@@ -80,6 +80,7 @@ struct P2pNodeParams {
   double verify_flops_per_block = 0.0;                     // CPU charged to check a received block
   double verify_flops_per_tx = 0.0;                        // CPU charged per transaction checked (received or in a block)
   BlockPtr genesis;                                        // the run's genesis block (nullptr: make_genesis(sizes.block_header_bytes))
+  std::shared_ptr<TxLocator> tx_locator;                   // shared by the run's nodes (nullptr: the node's own)
 };
 
 /** Message bodies of the gossip (MessageType kTxAnnounce ... kP2pBlock). */

@@ -527,6 +527,24 @@ TEST_F(TraceWriterTest, StoredLayoutIsTheDocumentedOne) {
   EXPECT_EQ(stored_layout(trace, "/disputes"),
             "interval:u32 participant:u32 order:u64 raised_s:f64 resolved_s:f64 rounds:u32 upheld:u8 | 37 B");
   EXPECT_EQ(stored_layout(trace, "/failovers"), "interval:u32 failed_primary:u32 new_primary:u32 detected_s:f64 | 20 B");
+  EXPECT_EQ(stored_layout(trace, "/p2p_blocks"),
+            "block:u64 parent:u64 height:u64 miner:u32 found_s:f64 transactions:u32 size_bytes:f64 fees:f64 stale:u8 "
+            "nodes_reached:u32 propagation_mean_s:f64 propagation_miners_mean_s:f64 propagation_p50_s:f64 "
+            "propagation_p90_s:f64 propagation_max_s:f64 | 101 B");
+  EXPECT_EQ(stored_layout(trace, "/p2p_confirmations"),
+            "order:u64 participant:u32 interval:u32 submitted_s:f64 block:u64 included_s:f64 in_time:u8 final_s:f64 "
+            "latency_s:f64 fee:f64 | 65 B");
+  EXPECT_EQ(stored_layout(trace, "/p2p_double_spend"),
+            "q:f64 z:u32 trials:u64 successes:u64 measured:f64 low_99:f64 high_99:f64 exact:f64 nakamoto:f64 "
+            "mean_success_time_s:f64 | 76 B");
+  EXPECT_EQ(stored_layout(trace, "/p2p_selfish_mining"),
+            "alpha:f64 gamma:f64 blocks:u64 pool_blocks:u64 honest_blocks:u64 relative_revenue:f64 "
+            "standard_error:f64 closed_form:f64 | 64 B");
+  EXPECT_EQ(stored_layout(trace, "/p2p_chain"),
+            "consensus:u8 contract:u8 block_interval_s:f64 confirmations:u32 nodes:u32 light_nodes:u32 miners:u32 "
+            "peers:u32 blocks:u64 stale_blocks:u64 height:u64 stale_rate:f64 propagation_mean_s:f64 "
+            "stale_rate_model:f64 hashes:f64 energy_j:f64 fees:f64 transactions:u64 results_reverted:u64 reorgs:u64 "
+            "max_reorg_depth:u64 | 134 B");
 }
 
 // ---------------------------------------------------------------------------

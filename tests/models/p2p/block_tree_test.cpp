@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <optional>
+#include <vector>
+
 #include "tests/models/p2p/p2p_builders.hpp"
 
 namespace ebsim::p2p {
@@ -73,6 +77,32 @@ TEST(P2pBlockTree, EqualWorkKeepsTheFirstSeenThenMoreWorkReorganises) {
   EXPECT_EQ(tree.tx_confirmations(2), 2u);  // in b1 too
   EXPECT_EQ(tree.reorg_count(), 1u);
   EXPECT_EQ(tree.max_reorg_depth(), 1u);
+}
+
+TEST(P2pBlockTree, TreesSharingALocatorSeeOnlyTheirOwnBestChain) {
+  // Trees x and y share one locator. x holds a1 {1, 2}; y holds the competing b1 {2}. Each
+  // answers block_of from its own best chain: x knows nothing of b1, y nothing of a1 (tx 1 is on
+  // no block of y's), and once y reorganises onto a1 + a2, tx 2 is in a1 for y too.
+  const BlockPtr g = make_genesis();
+  auto locator = std::make_shared<TxLocator>();
+  BlockTree x(g, {}, locator), y(g, {}, locator);
+  const BlockPtr a1 = block_on(g, 11, {tx(1), tx(2)});
+  const BlockPtr b1 = block_on(g, 21, {tx(2)});
+  const BlockPtr a2 = block_on(a1, 12);
+  x.add(a1);
+  y.add(b1);
+  EXPECT_EQ(x.block_of(2), std::optional<BlockId>(11));
+  EXPECT_EQ(y.block_of(2), std::optional<BlockId>(21));
+  EXPECT_EQ(x.block_of(1), std::optional<BlockId>(11));
+  EXPECT_EQ(y.block_of(1), std::nullopt);
+  ASSERT_NE(locator->blocks_of(2), nullptr);
+  EXPECT_EQ(*locator->blocks_of(2), (std::vector<BlockId>{11, 21}));
+  y.add(a1);  // equal work: y stays on b1
+  EXPECT_EQ(y.block_of(2), std::optional<BlockId>(21));
+  y.add(a2);  // more work: reorganise
+  EXPECT_EQ(y.block_of(2), std::optional<BlockId>(11));
+  EXPECT_EQ(y.tx_confirmations(1), 2u);
+  EXPECT_EQ(*locator->blocks_of(2), (std::vector<BlockId>{11, 21})) << "a block is noted once";
 }
 
 TEST(P2pBlockTree, MostWorkNotMostBlocksWins) {
