@@ -170,9 +170,7 @@ bool Runtime::deliver_uncontended(Job& job) {
     }
     delay_s += effect.extra_delay_s;
   }
-  sg4::Host* from_host = nodes_[job.from].host;
-  sg4::Host* to_host = nodes_[msg.to].host;
-  if (from_host != to_host) delay_s += uncontended_transfer_s(from_host, to_host, std::ceil(msg.size_bytes));
+  if (nodes_[job.from].host != nodes_[msg.to].host) delay_s += uncontended_transfer_s(job.from, msg.to, std::ceil(msg.size_bytes));
   const double at_s = sg4::Engine::get_clock() + delay_s;
   const std::uint64_t seq = ++timer_seq_;
   const NodeId to = msg.to;
@@ -181,9 +179,11 @@ bool Runtime::deliver_uncontended(Job& job) {
   return true;
 }
 
-double Runtime::uncontended_transfer_s(sg4::Host* from, sg4::Host* to, double bytes) {
-  auto [it, inserted] = routes_.try_emplace({from, to});
+double Runtime::uncontended_transfer_s(NodeId from_node, NodeId to_node, double bytes) {
+  auto [it, inserted] = routes_.try_emplace((std::uint64_t{from_node} << 32) | to_node);
   if (inserted) {
+    sg4::Host* from = nodes_[from_node].host;
+    sg4::Host* to = nodes_[to_node].host;
     // What the network model gives a lone message: latency and bandwidth scaled by the
     // model's factors (CM02: 1 and 1; LV08: 13.01 and 0.97, SIMGRID-NOTES). With
     // network/crosstraffic (on by default) SimGrid also charges the flow 0.05 per byte on the

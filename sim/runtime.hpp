@@ -23,7 +23,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
-#include <map>
+#include <unordered_map>
 #include <memory>
 #include <optional>
 #include <queue>
@@ -135,8 +135,8 @@ class Runtime {
   void carry(Job& job);
   /** Deliver `msg` through the timer queue if it is small (file comment); false if it must be carried. */
   bool deliver_uncontended(Job& job);
-  /** The uncontended time of `bytes` from one host to another (route cached). */
-  double uncontended_transfer_s(simgrid::s4u::Host* from, simgrid::s4u::Host* to, double bytes);
+  /** The uncontended time of `bytes` from one node's host to another's (route cached per pair). */
+  double uncontended_transfer_s(NodeId from, NodeId to, double bytes);
   /** Count a delivered message in the traffic statistics. */
   void record_transfer(const Message& msg, NodeId from);
   void job_done(NodeId from, std::size_t courier_index);
@@ -150,7 +150,7 @@ class Runtime {
   std::vector<std::unique_ptr<Courier>> couriers_;
   std::vector<std::size_t> idle_couriers_;
   std::priority_queue<TimerEntry, std::vector<TimerEntry>, std::greater<>> timers_;
-  std::map<std::pair<simgrid::s4u::Host*, simgrid::s4u::Host*>, std::pair<double, double>> routes_;  // latency s, bandwidth B/s
+  std::unordered_map<std::uint64_t, std::pair<double, double>> routes_;  // (from node, to node) -> latency s, bandwidth B/s
   std::uint64_t timer_seq_ = 0;
   std::size_t jobs_in_flight_ = 0;  // queued or being carried
   simgrid::s4u::MutexPtr timer_mutex_;
