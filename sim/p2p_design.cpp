@@ -459,6 +459,7 @@ class P2pDesign final : public DesignRun {
         p.schedule_seed = sc.seed;
         p.max_block_bytes = spec_.max_block_bytes;
         p.tx_relay_interval_s = spec_.tx_relay_interval_s;
+        p.compact_blocks = spec_.compact_blocks;
         p.genesis = genesis_;
         p.tx_locator = tx_locator;
         if (!miner) s.owner = static_cast<NodeId>(i);

@@ -29,8 +29,8 @@ constexpr std::uint64_t kMaxParticipants = 10'000'000;
 constexpr std::array<std::string_view, 15> kTopKeys{
     "name", "description", "seed", "start",   "duration",   "currency",     "site",
     "market", "utility",   "network", "grid", "consortium", "p2p", "faults", "participants"};
-constexpr std::array<std::string_view, 16> kP2pKeys{
-    "consensus", "block_interval", "peers", "light_share", "miners", "fee", "transaction_size", "max_block_size", "tx_relay_interval",
+constexpr std::array<std::string_view, 17> kP2pKeys{
+    "consensus", "block_interval", "peers", "light_share", "miners", "fee", "transaction_size", "max_block_size", "tx_relay_interval", "block_relay",
     "contract", "confirmations", "hash_rate_hps", "joules_per_hash", "tail_blocks", "double_spend", "selfish_mining"};
 constexpr std::array<std::string_view, 3> kP2pMinerKeys{"count", "shares", "network"};
 constexpr std::array<std::string_view, 3> kP2pDoubleSpendKeys{"q", "z", "trials"};
@@ -539,6 +539,7 @@ P2pSpec read_p2p(const Value& value) {
                    "a size that holds the 80-byte header and at least one transaction");
   }
   if (auto relay = map.find("tx_relay_interval")) p2p.tx_relay_interval_s = read_duration(*relay, false);
+  if (auto relay = map.find("block_relay")) p2p.compact_blocks = relay->choice({"full", "compact"}) == "compact";
   if (auto contract = map.find("contract")) {
     p2p.contract = contract->choice({"call", "continuous"}) == "continuous" ? P2pContract::kContinuous : P2pContract::kCall;
   }

@@ -222,6 +222,7 @@ struct P2pSpec {
   double max_block_bytes = 1.0e6;        // block size limit, header included
   double light_share = 0.0;              // share of participants running a light node (the rest run full nodes)
   double tx_relay_interval_s = 2.0;      // mean trickle delay of transaction announcements (0: each at once)
+  bool compact_blocks = false;           // block_relay: compact (BIP 152: header + short ids) instead of full
   P2pContract contract = P2pContract::kCall;
   std::uint32_t confirmations = 6;       // z: a result is final when the interval's closing block has z
   double hash_rate_hps = 1.0e15;         // PoW: network hash rate (hashes per second)

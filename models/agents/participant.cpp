@@ -165,6 +165,8 @@ void Participant::on_message(NodeContext& ctx, const Message& msg) {
     case MessageType::kBlockAnnounce:
     case MessageType::kBlockRequest:
     case MessageType::kP2pBlock:
+    case MessageType::kBlockTxRequest:
+    case MessageType::kBlockTxs:
       return;  // not for participants
   }
 }

@@ -285,7 +285,9 @@ struct ManagementNode::State {
       case MessageType::kTx:
       case MessageType::kBlockAnnounce:
       case MessageType::kBlockRequest:
-      case MessageType::kP2pBlock: return;  // the p2p design's
+      case MessageType::kP2pBlock:
+      case MessageType::kBlockTxRequest:
+      case MessageType::kBlockTxs: return;  // the p2p design's
     }
   }
 

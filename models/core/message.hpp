@@ -38,9 +38,11 @@ enum class MessageType : std::uint8_t {
   kTx = 22,             // peer -> peer: the transaction
   kBlockAnnounce = 23,  // peer -> peer: "I have block id"
   kBlockRequest = 24,   // peer -> peer: "send me block id"
-  kP2pBlock = 25,       // peer -> peer: the block (header + transactions)
+  kP2pBlock = 25,       // peer -> peer: the block (header + transactions, or header + short ids if compact)
+  kBlockTxRequest = 26, // peer -> peer: "send me these transactions of the compact block" (BIP 152 getblocktxn)
+  kBlockTxs = 27,       // peer -> peer: those transactions (BIP 152 blocktxn)
 };
-inline constexpr int kMessageTypeCount = 26;
+inline constexpr int kMessageTypeCount = 28;
 
 /** The name used in traces and reports. */
 constexpr std::string_view message_type_name(MessageType type) {
@@ -71,6 +73,8 @@ constexpr std::string_view message_type_name(MessageType type) {
     case MessageType::kBlockAnnounce: return "block_announce";
     case MessageType::kBlockRequest: return "block_request";
     case MessageType::kP2pBlock: return "p2p_block";
+    case MessageType::kBlockTxRequest: return "block_tx_request";
+    case MessageType::kBlockTxs: return "block_txs";
   }
   return "unknown";
 }

@@ -1,14 +1,13 @@
 #include "models/p2p/mempool.hpp"
 
-#include <set>
+#include <algorithm>
+#include <unordered_set>
 
 namespace ebsim::p2p {
 
 bool Mempool::add(const TxPtr& tx, double arrived_s) {
   if (entries_.contains(tx->id)) return false;
-  const Key key{fee_per_byte(*tx), arrived_s, tx->id};
-  entries_.emplace(tx->id, Entry{tx, key});
-  order_.insert(key);
+  entries_.emplace(tx->id, Entry{tx, arrived_s});
   bytes_ += tx->size_bytes;
   return true;
 }
@@ -23,7 +22,6 @@ TxPtr Mempool::find(TxId id) const {
 bool Mempool::remove(TxId id) {
   const auto it = entries_.find(id);
   if (it == entries_.end()) return false;
-  order_.erase(it->second.key);
   bytes_ -= it->second.tx->size_bytes;
   entries_.erase(it);
   if (entries_.empty()) bytes_ = 0.0;  // no floating-point residue in an empty pool
@@ -34,10 +32,18 @@ void Mempool::remove_block(const Block& block) {
   for (const auto& tx : block.transactions) remove(tx->id);
 }
 
+std::vector<Mempool::Key> Mempool::sorted_keys() const {
+  std::vector<Key> keys;
+  keys.reserve(entries_.size());
+  for (const auto& [id, entry] : entries_) keys.push_back(Key{fee_per_byte(*entry.tx), entry.arrived_s, id});
+  std::sort(keys.begin(), keys.end());  // a total order: the result does not depend on the map's order
+  return keys;
+}
+
 std::vector<TxPtr> Mempool::select(double max_tx_bytes) const {
   std::vector<TxPtr> chosen;
   double room = max_tx_bytes;
-  for (const Key& key : order_) {
+  for (const Key& key : sorted_keys()) {
     const TxPtr& tx = entries_.at(key.id).tx;
     if (tx->size_bytes > room) continue;
     chosen.push_back(tx);
@@ -48,7 +54,7 @@ std::vector<TxPtr> Mempool::select(double max_tx_bytes) const {
 
 std::vector<TxPtr> Mempool::apply_chain_change(const std::vector<BlockPtr>& disconnected,
                                                const std::vector<BlockPtr>& connected, double now_s) {
-  std::set<TxId> in_new_branch;
+  std::unordered_set<TxId> in_new_branch;
   for (const auto& block : connected) {
     for (const auto& tx : block->transactions) in_new_branch.insert(tx->id);
   }
@@ -67,8 +73,8 @@ double Mempool::bytes() const { return bytes_; }
 
 std::vector<TxPtr> Mempool::ordered() const {
   std::vector<TxPtr> out;
-  out.reserve(order_.size());
-  for (const Key& key : order_) out.push_back(entries_.at(key.id).tx);
+  out.reserve(entries_.size());
+  for (const Key& key : sorted_keys()) out.push_back(entries_.at(key.id).tx);
   return out;
 }
 

@@ -52,6 +52,8 @@ void P2pNode::on_message(NodeContext& ctx, const Message& msg) {
     case MessageType::kBlockRequest: receive_request(ctx, msg, true); return;
     case MessageType::kTx: receive_tx(ctx, msg); return;
     case MessageType::kP2pBlock: receive_block(ctx, msg); return;
+    case MessageType::kBlockTxRequest: receive_block_tx_request(ctx, msg); return;
+    case MessageType::kBlockTxs: receive_block_txs(ctx, msg); return;
     case MessageType::kBid:
     case MessageType::kAck:
     case MessageType::kResult:
@@ -109,9 +111,9 @@ std::uint64_t P2pNode::confirmations(TxId tx) const { return tree_.tx_confirmati
 void P2pNode::receive_inventory(NodeContext& ctx, const Message& msg, bool is_block) {
   std::vector<std::uint64_t> wanted;
   for (const std::uint64_t id : msg.as<InventoryBody>().ids) {
-    const bool known = is_block ? tree_.contains(id) || tree_.is_orphan(id) : mempool_.contains(id) || tree_.block_of(id);
+    const bool known = is_block ? tree_.contains(id) || tree_.is_orphan(id) || compact_awaiting_.contains(id) : holds_tx(id);
     if (known) continue;
-    if ((is_block ? blocks_requested_ : txs_requested_).insert(id).second) wanted.push_back(id);
+    if (is_block ? blocks_requested_.insert(id).second : txs_requested_.insert(id).second) wanted.push_back(id);
   }
   if (wanted.empty()) return;
   send_inventory(ctx, msg.from, is_block ? MessageType::kBlockRequest : MessageType::kTxRequest, std::move(wanted));
@@ -124,13 +126,7 @@ void P2pNode::receive_request(NodeContext& ctx, const Message& msg, bool is_bloc
     for (const BlockId id : ids) {
       BlockPtr block = tree_.find(id);
       if (!block) continue;  // only blocks in the tree are served (orphans are not yet valid)
-      reply.type = MessageType::kP2pBlock;
-      reply.size_bytes = params_.sizes.message_header_bytes + block->size_bytes;
-      auto body = std::make_shared<BlockBody>();
-      body->block = std::move(block);
-      reply.body = std::move(body);
-      ctx.send(msg.from, std::move(reply));
-      reply = Message{};
+      ctx.send(msg.from, block_message(std::move(block)));
     }
     return;
   }
@@ -151,7 +147,7 @@ void P2pNode::receive_tx(NodeContext& ctx, const Message& msg) {
   for (const TxPtr& tx : msg.as<TxBody>().txs) {
     ++stats_.txs_received;
     txs_requested_.erase(tx->id);
-    if (mempool_.contains(tx->id) || tree_.block_of(tx->id)) continue;
+    if (holds_tx(tx->id)) continue;
     ctx.compute(params_.verify_flops_per_tx);
     if (!is_well_formed(*tx)) continue;
     mempool_.add(tx, ctx.now_s());
@@ -159,14 +155,72 @@ void P2pNode::receive_tx(NodeContext& ctx, const Message& msg) {
   }
 }
 
+Message P2pNode::block_message(BlockPtr block) const {
+  const P2pSizes& sizes = params_.sizes;
+  Message msg;
+  msg.type = MessageType::kP2pBlock;
+  auto body = std::make_shared<BlockBody>();
+  body->compact = params_.compact_blocks;
+  msg.size_bytes = sizes.message_header_bytes +
+                   (body->compact ? block->header_bytes + sizes.compact_extra_bytes +
+                                        sizes.short_id_bytes * static_cast<double>(block->transactions.size())
+                                  : block->size_bytes);
+  body->block = std::move(block);
+  msg.body = std::move(body);
+  return msg;
+}
+
 void P2pNode::receive_block(NodeContext& ctx, const Message& msg) {
-  const BlockPtr& block = msg.as<BlockBody>().block;
+  const BlockBody& body = msg.as<BlockBody>();
+  const BlockPtr& block = body.block;
   ++stats_.blocks_received;
   blocks_requested_.erase(block->id);
   if (tree_.contains(block->id) || tree_.is_orphan(block->id)) return;
+  if (body.compact) {
+    if (compact_awaiting_.contains(block->id)) return;  // already rebuilding it from another delivery
+    auto request = std::make_shared<BlockTxRequestBody>();
+    request->block = block->id;
+    for (std::size_t i = 0; i < block->transactions.size(); ++i) {
+      if (!holds_tx(block->transactions[i]->id)) request->indexes.push_back(static_cast<std::uint32_t>(i));
+    }
+    if (!request->indexes.empty()) {
+      ++stats_.compact_incomplete;
+      compact_awaiting_.emplace(block->id, msg.from);
+      const double bytes = params_.sizes.message_header_bytes + 32.0 + 3.0 + static_cast<double>(request->indexes.size());
+      ctx.send(msg.from, Message{MessageType::kBlockTxRequest, kNoNode, kNoNode, bytes, 0.0, std::move(request)});
+      return;
+    }
+  }
+  complete_block(ctx, block, msg.from);
+}
+
+void P2pNode::receive_block_tx_request(NodeContext& ctx, const Message& msg) {
+  const BlockTxRequestBody& request = msg.as<BlockTxRequestBody>();
+  BlockPtr block = tree_.find(request.block);
+  if (!block) return;  // it sent the compact block, so it holds it; nothing else asks
+  auto answer = std::make_shared<BlockTxsBody>();
+  double bytes = params_.sizes.message_header_bytes + 32.0 + 3.0;
+  for (const std::uint32_t i : request.indexes) {
+    if (i >= block->transactions.size()) continue;
+    bytes += block->transactions[i]->size_bytes;
+    answer->txs.push_back(block->transactions[i]);
+  }
+  answer->block = std::move(block);
+  ctx.send(msg.from, Message{MessageType::kBlockTxs, kNoNode, kNoNode, bytes, 0.0, std::move(answer)});
+}
+
+void P2pNode::receive_block_txs(NodeContext& ctx, const Message& msg) {
+  const BlockPtr& block = msg.as<BlockTxsBody>().block;
+  if (compact_awaiting_.erase(block->id) == 0) return;
+  stats_.txs_received += msg.as<BlockTxsBody>().txs.size();
+  if (tree_.contains(block->id) || tree_.is_orphan(block->id)) return;
+  complete_block(ctx, block, msg.from);
+}
+
+void P2pNode::complete_block(NodeContext& ctx, const BlockPtr& block, NodeId from) {
   ctx.compute(params_.verify_flops_per_block +
               params_.verify_flops_per_tx * static_cast<double>(block->transactions.size()));
-  accept_block(ctx, block, msg.from);
+  accept_block(ctx, block, from);
 }
 
 void P2pNode::accept_block(NodeContext& ctx, const BlockPtr& block, NodeId from) {

@@ -49,6 +49,17 @@ Message block_message(const BlockPtr& block) {
   return m;
 }
 
+/** The block as BIP 152's compact block: header + 12 + 6 bytes per transaction. */
+Message compact_block_message(const BlockPtr& block) {
+  Message m = block_message(block);
+  m.size_bytes = 24.0 + 80.0 + 12.0 + 6.0 * static_cast<double>(block->transactions.size());
+  auto body = std::make_shared<BlockBody>();
+  body->block = block;
+  body->compact = true;
+  m.body = body;
+  return m;
+}
+
 /** (to, type, id) per id of each message: the inventory's ids or the delivered objects'. */
 std::vector<std::tuple<NodeId, MessageType, std::uint64_t>> summary(const std::vector<SentMessage>& sent) {
   std::vector<std::tuple<NodeId, MessageType, std::uint64_t>> out;
@@ -365,7 +376,7 @@ TEST(P2pNode, ProofOfStakeLeaderForgesInItsSlots) {
 class FakeNetwork {
  public:
   FakeNetwork(const Overlay& overlay, const std::vector<double>& hash_shares, double block_interval_s,
-              double latency_s)
+              double latency_s, bool compact_blocks = false)
       : latency_s_(latency_s) {
     const BlockPtr genesis = make_genesis();
     for (std::size_t i = 0; i < overlay.size(); ++i) {
@@ -374,6 +385,7 @@ class FakeNetwork {
       p.hash_share = hash_shares[i];
       p.block_interval_s = block_interval_s;
       p.genesis = genesis;
+      p.compact_blocks = compact_blocks;
       nodes_.push_back(std::make_unique<P2pNode>(p));
       ctxs_.push_back(std::make_unique<FakeNodeContext>(static_cast<NodeId>(i), 77, "p2p/mining"));
     }
@@ -433,13 +445,18 @@ class FakeNetwork {
   std::uint64_t seq_ = 0;
 };
 
-TEST(P2pNode, SmallNetworkWithForksConvergesAndLosesNoTransaction) {
+class SmallNetwork : public ::testing::TestWithParam<bool> {};
+
+TEST_P(SmallNetwork, WithForksConvergesAndLosesNoTransaction) {
   // 6 nodes, 3 peers each, 2 miners of share 0.5, T = 10 s, 1 s per message: a block needs 3
   // messages (announce, request, block) per hop, so tau/T ~ 0.3-0.6 and forks are frequent.
   // After mining stops and the last messages arrive, every node must hold the same tree and tip,
   // and every submitted transaction must be on that chain or in every node's mempool.
+  // With compact blocks (the parameter) every block is rebuilt from each node's pool; here
+  // transactions spread as fast as blocks and ahead of them, so none needs fetching.
+  const bool compact = GetParam();
   const Overlay overlay = random_overlay(6, 3, 9);
-  FakeNetwork net(overlay, {0.5, 0.0, 0.0, 0.5, 0.0, 0.0}, 10.0, 1.0);
+  FakeNetwork net(overlay, {0.5, 0.0, 0.0, 0.5, 0.0, 0.0}, 10.0, 1.0, compact);
   TxId next_tx = 1;
   for (double t = 5.0; t <= 400.0; t += 5.0) {
     net.run_until(t);
@@ -467,6 +484,74 @@ TEST(P2pNode, SmallNetworkWithForksConvergesAndLosesNoTransaction) {
   EXPECT_GT(ref.height(), 20u);     // ~40 blocks expected in 400 s
   EXPECT_GT(ref.stale_count(), 0u); // forks happened (at this tau/T, all but certain over ~40 blocks)
   EXPECT_EQ(ref.stale_count() + ref.height() + 1, ref.size());
+  std::uint64_t incomplete = 0;
+  for (std::size_t i = 0; i < net.size(); ++i) incomplete += net.node(i).stats().compact_incomplete;
+  EXPECT_EQ(incomplete, 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(P2pNode, SmallNetwork, ::testing::Values(false, true),
+                         [](const ::testing::TestParamInfo<bool>& info) { return info.param ? "CompactBlocks" : "FullBlocks"; });
+
+TEST(P2pNode, CompactBlockIsRebuiltFromThePoolAndFetchesOnlyWhatIsMissing) {
+  // BIP 152, low-bandwidth: announce / request as before, then header + 6-byte short ids. The
+  // node holds transactions 1 and 2; block 11 holds 1, 2, 3: it asks the deliverer for position
+  // 2 only, accepts the block when that arrives, and relays it compact.
+  const BlockPtr g = make_genesis();
+  P2pNodeParams params = pow_params({0, 2}, 0.0, g);
+  params.compact_blocks = true;
+  P2pNode node(params);
+  FakeNodeContext ctx(1);
+  node.on_start(ctx);
+  ctx.deliver(node, transactions_message({tx(1), tx(2)}), 2, 1.0);
+  ctx.take_sent();
+
+  const BlockPtr a1 = block_on(g, 11, {tx(1), tx(2), tx(3)});
+  ctx.deliver(node, inventory(MessageType::kBlockAnnounce, 11), 0, 2.0);
+  ASSERT_EQ(summary(ctx.take_sent()), (std::vector<Sent>{{0, MessageType::kBlockRequest, 11}}));
+  ctx.deliver(node, compact_block_message(a1), 0, 3.0);
+  auto sent = ctx.take_sent();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].to, 0u);
+  ASSERT_EQ(sent[0].msg.type, MessageType::kBlockTxRequest);
+  EXPECT_EQ(sent[0].msg.as<BlockTxRequestBody>().block, 11u);
+  EXPECT_EQ(sent[0].msg.as<BlockTxRequestBody>().indexes, (std::vector<std::uint32_t>{2}));
+  EXPECT_DOUBLE_EQ(sent[0].msg.size_bytes, 24.0 + 32.0 + 3.0 + 1.0);
+  EXPECT_EQ(node.tree().height(), 0u);  // not accepted yet
+  EXPECT_EQ(node.stats().compact_incomplete, 1u);
+  ctx.deliver(node, inventory(MessageType::kBlockAnnounce, 11), 2, 3.5);  // being rebuilt: no request
+  EXPECT_TRUE(ctx.take_sent().empty());
+
+  // The deliverer's side: it answers with exactly the transactions asked for.
+  P2pNode sender(params);
+  FakeNodeContext sender_ctx(0);
+  sender.on_start(sender_ctx);
+  sender_ctx.deliver(sender, block_message(a1), 5, 0.5);
+  sender_ctx.take_sent();
+  sender_ctx.deliver(sender, sent[0].msg, 1, 3.6);
+  auto answer = sender_ctx.take_sent();
+  ASSERT_EQ(answer.size(), 1u);
+  ASSERT_EQ(answer[0].msg.type, MessageType::kBlockTxs);
+  ASSERT_EQ(answer[0].msg.as<BlockTxsBody>().txs.size(), 1u);
+  EXPECT_EQ(answer[0].msg.as<BlockTxsBody>().txs[0]->id, 3u);
+  EXPECT_DOUBLE_EQ(answer[0].msg.size_bytes, 24.0 + 32.0 + 3.0 + 250.0);
+
+  ctx.deliver(node, answer[0].msg, 0, 4.0);
+  EXPECT_EQ(node.tree().tip()->id, 11u);
+  EXPECT_EQ(node.mempool().size(), 0u);
+  EXPECT_EQ(summary(ctx.take_sent()), (std::vector<Sent>{{2, MessageType::kBlockAnnounce, 11}}));
+  ctx.deliver(node, inventory(MessageType::kBlockRequest, 11), 2, 5.0);
+  sent = ctx.take_sent();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_TRUE(sent[0].msg.as<BlockBody>().compact);
+  EXPECT_DOUBLE_EQ(sent[0].msg.size_bytes, 24.0 + 80.0 + 12.0 + 3 * 6.0);  // vs 24 + 80 + 750 in full
+
+  // A block of transactions it holds is accepted on delivery, with no round trip.
+  ctx.deliver(node, transactions_message({tx(4)}), 2, 6.0);
+  ctx.take_sent();
+  const BlockPtr a2 = block_on(a1, 12, {tx(4)});
+  ctx.deliver(node, compact_block_message(a2), 2, 7.0);
+  EXPECT_EQ(node.tree().tip()->id, 12u);
+  EXPECT_EQ(node.stats().compact_incomplete, 1u);
 }
 
 }  // namespace
