@@ -103,6 +103,11 @@ class Runtime {
     bool carries_message = false;
     Message msg;
   };
+  /** What an uncontended message pays on one route: latency (s) and bottleneck bandwidth (B/s). */
+  struct RouteCost {
+    double latency_s = 0.0;
+    double bandwidth = 0.0;
+  };
   struct NodeSlot {
     std::unique_ptr<Node> node;
     simgrid::s4u::Host* host = nullptr;
@@ -110,7 +115,10 @@ class Runtime {
     std::deque<Job> waiting;  // beyond max_parallel_sends
     std::size_t sending = 0;
     std::uint8_t role = 0;
+    std::vector<std::pair<NodeId, RouteCost>> near_routes;  // first kNearRoutes receivers' costs (a gossip node's peers)
   };
+  /** Receivers whose route costs a node keeps beside it (scanned, in cache) before the shared map. */
+  static constexpr std::size_t kNearRoutes = 32;
   struct Courier {
     simgrid::s4u::MutexPtr mutex;
     simgrid::s4u::ConditionVariablePtr cv;
@@ -137,6 +145,8 @@ class Runtime {
   bool deliver_uncontended(Job& job);
   /** The uncontended time of `bytes` from one node's host to another's (route cached per pair). */
   double uncontended_transfer_s(NodeId from, NodeId to, double bytes);
+  /** Latency and bandwidth of the route between two nodes' hosts as the network model gives them. */
+  RouteCost route_cost(NodeId from, NodeId to) const;
   /** Count a delivered message in the traffic statistics. */
   void record_transfer(const Message& msg, NodeId from);
   void job_done(NodeId from, std::size_t courier_index);
@@ -150,7 +160,7 @@ class Runtime {
   std::vector<std::unique_ptr<Courier>> couriers_;
   std::vector<std::size_t> idle_couriers_;
   std::priority_queue<TimerEntry, std::vector<TimerEntry>, std::greater<>> timers_;
-  std::unordered_map<std::uint64_t, std::pair<double, double>> routes_;  // (from node, to node) -> latency s, bandwidth B/s
+  std::unordered_map<std::uint64_t, RouteCost> routes_;  // (from node, to node) beyond each node's near_routes
   std::uint64_t timer_seq_ = 0;
   std::size_t jobs_in_flight_ = 0;  // queued or being carried
   simgrid::s4u::MutexPtr timer_mutex_;
