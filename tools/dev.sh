@@ -13,7 +13,7 @@ jobs=${JOBS:-$(nproc)}
 
 # Every dependency is a Debian 12 package; nothing is downloaded at build time.
 packages=(cmake g++ pkg-config ninja-build libsimgrid-dev libeigen3-dev libboost-graph-dev libhdf5-dev
-          libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev libssl-dev coinor-libclp-dev
+          libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev libssl-dev coinor-libclp-dev libabsl-dev
           hdf5-tools python3-h5py)
 
 install_missing_packages() {

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
-#include <set>
 #include <utility>
 
 namespace ebsim::p2p {
@@ -33,10 +32,11 @@ std::string BlockTree::validate(const Block& block, const Entry& parent) const {
   const double declared = block_size_bytes(block.header_bytes, block.transactions);
   if (std::abs(declared - block.size_bytes) > 1e-9 * std::max(1.0, declared)) return "size is not header + transactions";
   if (block.size_bytes > params_.max_block_bytes) return "larger than the block size limit";
-  std::set<TxId> ids;
-  for (const auto& tx : block.transactions) {
-    if (!ids.insert(tx->id).second) return "a transaction appears twice";
-  }
+  std::vector<TxId> ids;  // every node checks every block: a sorted vector, not a set of nodes
+  ids.reserve(block.transactions.size());
+  for (const auto& tx : block.transactions) ids.push_back(tx->id);
+  std::sort(ids.begin(), ids.end());
+  if (std::adjacent_find(ids.begin(), ids.end()) != ids.end()) return "a transaction appears twice";
   return {};
 }
 

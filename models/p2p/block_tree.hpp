@@ -21,9 +21,10 @@
 #include <optional>
 #include <string>
 #include <memory>
-#include <unordered_map>
-#include <unordered_set>
 #include <vector>
+
+#include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
 
 #include "models/p2p/block.hpp"
 
@@ -41,8 +42,8 @@ class TxLocator {
   const std::vector<BlockId>* blocks_of(TxId tx) const;
 
  private:
-  std::unordered_set<BlockId> noted_;
-  std::unordered_map<TxId, std::vector<BlockId>> blocks_;
+  absl::flat_hash_set<BlockId> noted_;
+  absl::flat_hash_map<TxId, std::vector<BlockId>> blocks_;
 };
 
 struct BlockTreeParams {
@@ -129,7 +130,7 @@ class BlockTree {
   void switch_tip(BlockId new_tip, AddResult& result);
 
   BlockTreeParams params_;
-  std::unordered_map<BlockId, Entry> entries_;                 // lookup only, never iterated
+  absl::flat_hash_map<BlockId, Entry> entries_;                // lookup only, never iterated
   std::map<BlockId, std::vector<BlockPtr>> orphans_by_parent_;  // arrival order per parent
   std::unordered_map<BlockId, BlockId> orphan_parent_;          // orphan id -> parent id
   std::vector<BlockId> best_chain_;                             // index = height

@@ -1,7 +1,8 @@
 #include "models/p2p/mempool.hpp"
 
 #include <algorithm>
-#include <unordered_set>
+
+#include <absl/container/flat_hash_set.h>
 
 namespace ebsim::p2p {
 
@@ -54,7 +55,7 @@ std::vector<TxPtr> Mempool::select(double max_tx_bytes) const {
 
 std::vector<TxPtr> Mempool::apply_chain_change(const std::vector<BlockPtr>& disconnected,
                                                const std::vector<BlockPtr>& connected, double now_s) {
-  std::unordered_set<TxId> in_new_branch;
+  absl::flat_hash_set<TxId> in_new_branch;
   for (const auto& block : connected) {
     for (const auto& tx : block->transactions) in_new_branch.insert(tx->id);
   }

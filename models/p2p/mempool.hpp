@@ -14,8 +14,9 @@
  */
 #include <cstddef>
 #include <cstdint>
-#include <unordered_map>
 #include <vector>
+
+#include <absl/container/flat_hash_map.h>
 
 #include "models/p2p/block.hpp"
 
@@ -68,7 +69,7 @@ class Mempool {
   /** Every entry's key, sorted by priority. */
   std::vector<Key> sorted_keys() const;
 
-  std::unordered_map<TxId, Entry> entries_;   // iterated only to be sorted (sorted_keys)
+  absl::flat_hash_map<TxId, Entry> entries_;  // iterated only to be sorted (sorted_keys)
   double bytes_ = 0.0;
 };
 

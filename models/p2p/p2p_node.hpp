@@ -54,10 +54,11 @@
 #include <memory>
 #include <optional>
 #include <set>
-#include <unordered_map>
-#include <unordered_set>
 #include <string>
 #include <vector>
+
+#include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
 
 #include "models/core/node.hpp"
 #include "models/core/signal.hpp"
@@ -205,8 +206,8 @@ class P2pNode final : public Node {
   Mempool mempool_;
   P2pNodeStats stats_;
   std::set<BlockId> blocks_requested_;  // asked for, not yet delivered
-  std::unordered_set<TxId> txs_requested_;
-  std::unordered_map<BlockId, NodeId> compact_awaiting_;  // compact blocks waiting for their missing transactions, from whom
+  absl::flat_hash_set<TxId> txs_requested_;
+  absl::flat_hash_map<BlockId, NodeId> compact_awaiting_;  // compact blocks waiting for their missing transactions, from whom
   std::vector<std::vector<TxId>> tx_announcements_due_;  // per peer (params_.peers order): ids not yet announced
   bool relay_timer_armed_ = false;
   std::uint64_t mining_generation_ = 0;  // bumped on every tip change; a timer carries the one it was drawn for
