@@ -16,6 +16,7 @@
 #include "models/core/rng.hpp"
 #include "models/market/pay_as_clear.hpp"
 #include "models/market/settlement.hpp"
+#include "models/p2p/mempool.hpp"
 
 namespace {
 
@@ -131,5 +132,42 @@ void BM_SyntheticDayProfiles(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_SyntheticDayProfiles);
+
+/** A pool of n transactions with fees U(0, 0.001), 250 bytes, arrivals spread over 15 s. */
+ebsim::p2p::Mempool random_pool(std::size_t n) {
+  Rng rng(11, "bench/mempool");
+  ebsim::p2p::Mempool pool;
+  for (std::size_t i = 0; i < n; ++i) {
+    auto tx = std::make_shared<ebsim::p2p::Transaction>();
+    tx->id = i + 1;
+    tx->fee = rng.uniform(0.0, 0.001);
+    tx->size_bytes = 250.0;
+    pool.add(tx, rng.uniform(0.0, 15.0));
+  }
+  return pool;
+}
+
+// Every gossip announcement makes a node look up each listed id (a p2p run's most frequent
+// operation); ids half known, half not.
+void BM_MempoolContains(benchmark::State& state) {
+  const std::size_t n = static_cast<std::size_t>(state.range(0));
+  const ebsim::p2p::Mempool pool = random_pool(n);
+  std::uint64_t id = 1;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(pool.contains(id));
+    id = id % (2 * n) + 1;
+  }
+}
+BENCHMARK(BM_MempoolContains)->RangeMultiplier(10)->Range(100, 100000);
+
+// Building a block sorts the pool (only block makers do): the price of keeping no order per node.
+void BM_MempoolSelectBlock(benchmark::State& state) {
+  const ebsim::p2p::Mempool pool = random_pool(static_cast<std::size_t>(state.range(0)));
+  for (auto _ : state) {
+    auto chosen = pool.select(1.0e6 - 80.0);
+    benchmark::DoNotOptimize(chosen.data());
+  }
+}
+BENCHMARK(BM_MempoolSelectBlock)->RangeMultiplier(10)->Range(100, 100000)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
