@@ -185,8 +185,10 @@ void P2pNode::receive_block(NodeContext& ctx, const Message& msg) {
     }
     if (!request->indexes.empty()) {
       ++stats_.compact_incomplete;
-      compact_awaiting_.emplace(block->id, msg.from);
-      const double bytes = params_.sizes.message_header_bytes + 32.0 + 3.0 + static_cast<double>(request->indexes.size());
+      compact_awaiting_.insert(block->id);
+      const P2pSizes& sizes = params_.sizes;
+      const double bytes = sizes.message_header_bytes + sizes.block_txs_fixed_bytes +
+                           sizes.tx_index_bytes * static_cast<double>(request->indexes.size());
       ctx.send(msg.from, Message{MessageType::kBlockTxRequest, kNoNode, kNoNode, bytes, 0.0, std::move(request)});
       return;
     }
@@ -199,7 +201,7 @@ void P2pNode::receive_block_tx_request(NodeContext& ctx, const Message& msg) {
   BlockPtr block = tree_.find(request.block);
   if (!block) return;  // it sent the compact block, so it holds it; nothing else asks
   auto answer = std::make_shared<BlockTxsBody>();
-  double bytes = params_.sizes.message_header_bytes + 32.0 + 3.0;
+  double bytes = params_.sizes.message_header_bytes + params_.sizes.block_txs_fixed_bytes;
   for (const std::uint32_t i : request.indexes) {
     if (i >= block->transactions.size()) continue;
     bytes += block->transactions[i]->size_bytes;

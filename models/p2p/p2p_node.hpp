@@ -57,7 +57,6 @@
 #include <string>
 #include <vector>
 
-#include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
 
 #include "models/core/node.hpp"
@@ -81,6 +80,8 @@ struct P2pSizes {
   double block_header_bytes = 80.0;     // a block's header (Bitcoin's)
   double short_id_bytes = 6.0;          // compact block: one transaction (BIP 152's short id)
   double compact_extra_bytes = 12.0;    // compact block: nonce (8) and the two list lengths
+  double block_txs_fixed_bytes = 35.0;  // compact block's transaction request / answer: block hash (32) + list length (3)
+  double tx_index_bytes = 1.0;          // one position in that request (differential, BIP 152)
 };
 
 struct P2pNodeParams {
@@ -207,7 +208,7 @@ class P2pNode final : public Node {
   P2pNodeStats stats_;
   std::set<BlockId> blocks_requested_;  // asked for, not yet delivered
   absl::flat_hash_set<TxId> txs_requested_;
-  absl::flat_hash_map<BlockId, NodeId> compact_awaiting_;  // compact blocks waiting for their missing transactions, from whom
+  absl::flat_hash_set<BlockId> compact_awaiting_;  // compact blocks waiting for their missing transactions
   std::vector<std::vector<TxId>> tx_announcements_due_;  // per peer (params_.peers order): ids not yet announced
   bool relay_timer_armed_ = false;
   std::uint64_t mining_generation_ = 0;  // bumped on every tip change; a timer carries the one it was drawn for
