@@ -56,22 +56,34 @@ struct Runtime::Progress {
   }
 };
 
-/** The NodeContext handed to a node for the duration of one event. */
+/** The NodeContext handed to a node for the duration of one event.
+ *
+ * A handler never yields to SimGrid: what it sends waits in the context's outbox and is handed
+ * to the runtime when the handler has returned (same simulated time, same order). Why: handing a
+ * message to a courier is a simcall, during which other actors run other handlers, possibly of
+ * the same node, and a timer the handler just started could fire before the handler had
+ * recorded that it started it (a p2p node's trickle timer was lost that way, leaving the node
+ * silent for the rest of the run). */
 class Runtime::Context final : public NodeContext {
  public:
   Context(Runtime& runtime, NodeId self) : runtime_(runtime), self_(self) {}
-  ~Context() override {
-    // CPU work not followed by a send still occupies the host.
-    if (pending_flops_ > 0) runtime_.submit(Job{self_, pending_flops_, false, {}});
-  }
   double now_s() const override { return sg4::Engine::get_clock(); }
   NodeId self() const override { return self_; }
   void send(NodeId to, Message msg) override {
     msg.from = self_;
     msg.to = to;
     msg.sent_s = now_s();
-    runtime_.submit(Job{self_, pending_flops_, true, std::move(msg)});
+    outbox_.push_back(Job{self_, pending_flops_, true, std::move(msg)});
     pending_flops_ = 0;
+  }
+  /** After the handler: submit its messages in order, and CPU work not followed by a send
+   * (it still occupies the host). */
+  void submit_outbox() {
+    if (pending_flops_ > 0) outbox_.push_back(Job{self_, pending_flops_, false, {}});
+    pending_flops_ = 0;
+    std::vector<Job> jobs = std::move(outbox_);
+    outbox_.clear();
+    for (Job& job : jobs) runtime_.submit(std::move(job));
   }
   TimerId start_timer(double delay_s, std::uint64_t tag) override { return runtime_.add_timer(self_, delay_s, tag); }
   void compute(double flops) override { pending_flops_ += flops; }
@@ -81,6 +93,7 @@ class Runtime::Context final : public NodeContext {
   Runtime& runtime_;
   NodeId self_;
   double pending_flops_ = 0.0;
+  std::vector<Job> outbox_;
 };
 
 Runtime::Runtime(RuntimeOptions options, sg4::Host* control_host)
@@ -123,10 +136,12 @@ void Runtime::dispatch(NodeId id, Handler&& handler) {
   try {
     Context ctx(*this, id);
     handler(*nodes_[id].node, ctx);
+    ctx.submit_outbox();
   } catch (const std::exception& e) {
     failure_ = e.what();
     timer_cv_->notify_all();  // let the timer actor see the failure and end the run
   }
+  wake_timer_actor_if_due();
   if (progress_ && (events_ & 1023) == 0) note_progress();
 }
 
@@ -138,8 +153,19 @@ TimerId Runtime::add_timer(NodeId node, double delay_s, std::uint64_t tag) {
   const TimerId id = ++timer_seq_;
   const double at_s = sg4::Engine::get_clock() + std::max(0.0, delay_s);
   timers_.push(TimerEntry{at_s, id, node, id, tag, nullptr});
-  if (timer_wait_until_s_ >= 0 && at_s < timer_wait_until_s_) timer_cv_->notify_all();
+  note_timer_added(at_s);
   return id;
+}
+
+void Runtime::note_timer_added(double at_s) {
+  // Not notified here: this runs inside a handler, which must not yield (Context).
+  if (timer_wait_until_s_ >= 0 && at_s < timer_wait_until_s_) timer_wakeup_due_ = true;
+}
+
+void Runtime::wake_timer_actor_if_due() {
+  if (!timer_wakeup_due_) return;
+  timer_wakeup_due_ = false;
+  if (timer_wait_until_s_ >= 0) timer_cv_->notify_all();
 }
 
 void Runtime::submit(Job job) {
@@ -175,7 +201,7 @@ bool Runtime::deliver_uncontended(Job& job) {
   const std::uint64_t seq = ++timer_seq_;
   const NodeId to = msg.to;
   timers_.push(TimerEntry{at_s, seq, to, 0, 0, std::make_shared<const Message>(std::move(msg))});
-  if (timer_wait_until_s_ >= 0 && at_s < timer_wait_until_s_) timer_cv_->notify_all();
+  note_timer_added(at_s);
   return true;
 }
 

@@ -136,6 +136,10 @@ class Runtime {
 
   friend class Context;
   TimerId add_timer(NodeId node, double delay_s, std::uint64_t tag);
+  /** A timer or small message was queued for `at_s`: the timer actor must re-plan if it sleeps
+   * past it; it is woken when the current handler has returned (wake_timer_actor_if_due). */
+  void note_timer_added(double at_s);
+  void wake_timer_actor_if_due();
   void submit(Job job);
   void hand_to_courier(Job job);
   void courier_loop(std::size_t index);
@@ -166,6 +170,7 @@ class Runtime {
   simgrid::s4u::MutexPtr timer_mutex_;
   simgrid::s4u::ConditionVariablePtr timer_cv_;
   double timer_wait_until_s_ = -1.0;  // what the timer actor sleeps towards; -1: not waiting
+  bool timer_wakeup_due_ = false;     // a handler queued something before timer_wait_until_s_
   std::optional<std::string> failure_;
   std::uint64_t events_ = 0;
   std::array<MessageStats, kMessageTypeCount> stats_{};
