@@ -243,9 +243,8 @@ class PeerNode final : public Node, public ParticipantNode {
     inner_.submit_transaction(ctx, std::move(tx));
   }
 
-  /** Why not check from the tip_changed slot: the slot gets no context, and a handler that
-   * computes (block validation) yields to SimGrid, so another handler of this node may run in
-   * between; whichever handler returns first after the tip moved checks, with its own context. */
+  /** Why not check from the tip_changed slot: the slot gets no context (and must not keep one:
+   * a context lives for one event); the handler checks once the inner node has returned. */
   void check_finality_if_tip_moved(NodeContext& ctx) {
     if (!tip_moved_) return;
     tip_moved_ = false;
