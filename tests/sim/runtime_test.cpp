@@ -19,6 +19,33 @@ namespace {
 
 namespace sg4 = simgrid::s4u;
 
+/** A SimGrid engine (one per process) with the given network model and a star zone: hosts on
+ * their own links to the centre, and a control host for the runtime's actors. */
+class StarWorld {
+ public:
+  explicit StarWorld(const std::string& model) : engine_(&argc_, argv_) {
+    sg4::Engine::set_config("network/model:" + model);
+    zone_ = sg4::create_star_zone("test");
+    control = zone_->create_host("control", 1e9)->seal();
+  }
+  /** A host whose link (both ways) has `bandwidth` B/s and `latency_s`. */
+  sg4::Host* host(const std::string& name, double bandwidth, double latency_s) {
+    sg4::Host* h = zone_->create_host(name, 1e9)->seal();
+    sg4::Link* l = zone_->create_link(name + "-link", bandwidth)->set_latency(latency_s)->seal();
+    zone_->add_route(h->get_netpoint(), nullptr, nullptr, nullptr, {sg4::LinkInRoute(l)}, true);
+    return h;
+  }
+  void seal() { zone_->seal(); }
+  sg4::Host* control = nullptr;
+
+ private:
+  int argc_ = 1;
+  char name_[13] = "runtime_test";
+  char* argv_[2] = {name_, nullptr};
+  sg4::Engine engine_;
+  sg4::NetZone* zone_ = nullptr;
+};
+
 /** Node 0 starts two relays at once; each relay, on the go message, sends one message to
  * every sink (a burst that needs many new couriers while the other relay's burst does too). */
 class Relay final : public Node {
@@ -42,23 +69,13 @@ class Relay final : public Node {
 };
 
 TEST(Runtime, ConcurrentBurstsDeliverEveryMessageExactlyOnce) {
-  int argc = 1;
-  char name[] = "runtime_test";
-  char* argv[] = {name, nullptr};
-  sg4::Engine engine(&argc, argv);
-  sg4::Engine::set_config("network/model:CM02");
-  auto* zone = sg4::create_star_zone("test");
-  auto host = [&](const std::string& n) {
-    sg4::Host* h = zone->create_host(n, 1e9)->seal();
-    sg4::Link* l = zone->create_link(n + "-link", 1e8)->set_latency(1e-3)->seal();
-    zone->add_route(h->get_netpoint(), nullptr, nullptr, nullptr, {sg4::LinkInRoute(l)}, true);
-    return h;
-  };
-  sg4::Host* control = zone->create_host("control", 1e9)->seal();
+  StarWorld world("CM02");
+  sg4::Host* control = world.control;
+  auto host = [&](const std::string& n) { return world.host(n, 1e8, 1e-3); };
   constexpr int kRelays = 3, kSinks = 60;
   std::vector<sg4::Host*> hosts;
   for (int i = 0; i < 1 + kRelays + kSinks; ++i) hosts.push_back(host("h" + std::to_string(i)));
-  zone->seal();
+  world.seal();
 
   RuntimeOptions options;
   options.max_parallel_sends = 1000;  // all of a burst on the wire at once: the most couriers
@@ -111,20 +128,11 @@ class Pinger final : public Node {
  * host's link carries both directions, and SimGrid's cross-traffic (on by default) charges a
  * flow 0.05 per byte on its reverse route for the ACKs, so the bottleneck gives 0.5 MB/s / 1.05. */
 void expect_small_messages_take_the_lone_message_time(const char* model, double latency_factor, double bandwidth_factor) {
-  int argc = 1;
-  char name[] = "runtime_test";
-  char* argv[] = {name, nullptr};
-  sg4::Engine engine(&argc, argv);
-  sg4::Engine::set_config(std::string("network/model:") + model);
-  auto* zone = sg4::create_star_zone("test");
-  sg4::Host* control = zone->create_host("control", 1e9)->seal();
-  sg4::Host* a = zone->create_host("a", 1e9)->seal();
-  sg4::Host* b = zone->create_host("b", 1e9)->seal();
-  sg4::Link* la = zone->create_link("a-link", 1e6)->set_latency(1e-3)->seal();
-  sg4::Link* lb = zone->create_link("b-link", 5e5)->set_latency(2e-3)->seal();
-  zone->add_route(a->get_netpoint(), nullptr, nullptr, nullptr, {sg4::LinkInRoute(la)}, true);
-  zone->add_route(b->get_netpoint(), nullptr, nullptr, nullptr, {sg4::LinkInRoute(lb)}, true);
-  zone->seal();
+  StarWorld world(model);
+  sg4::Host* control = world.control;
+  sg4::Host* a = world.host("a", 1e6, 1e-3);
+  sg4::Host* b = world.host("b", 5e5, 2e-3);
+  world.seal();
   RuntimeOptions options;
   options.uncontended_bytes = 64.0;
   Runtime runtime(options, control);
@@ -183,22 +191,10 @@ class ReentrancyProbe final : public Node {
  * (a node that records "my timer is pending" after starting it would otherwise miss the timer
  * and stay silent: what happened to p2p nodes' trickle timers). */
 TEST(Runtime, HandlersNeverYieldSoTheirOwnTimersFireAfterThem) {
-  int argc = 1;
-  char name[] = "runtime_test";
-  char* argv[] = {name, nullptr};
-  sg4::Engine engine(&argc, argv);
-  sg4::Engine::set_config("network/model:CM02");
-  auto* zone = sg4::create_star_zone("test");
-  sg4::Host* control = zone->create_host("control", 1e9)->seal();
-  std::vector<sg4::Host*> hosts;
-  for (const char* n : {"a", "b"}) {
-    sg4::Host* h = zone->create_host(n, 1e9)->seal();
-    sg4::Link* l = zone->create_link(std::string(n) + "-link", 1e6)->set_latency(1e-3)->seal();
-    zone->add_route(h->get_netpoint(), nullptr, nullptr, nullptr, {sg4::LinkInRoute(l)}, true);
-    hosts.push_back(h);
-  }
-  zone->seal();
-  Runtime runtime(RuntimeOptions{}, control);
+  StarWorld world("CM02");
+  const std::vector<sg4::Host*> hosts{world.host("a", 1e6, 1e-3), world.host("b", 1e6, 1e-3)};
+  world.seal();
+  Runtime runtime(RuntimeOptions{}, world.control);
   auto starter = std::make_unique<ReentrancyProbe>(true);
   auto subject = std::make_unique<ReentrancyProbe>(false);
   ReentrancyProbe* probe = subject.get();
