@@ -284,6 +284,7 @@ TEST(P2pRun, BadInputIsRefusedWithFileLineAndKey) {
       {"  consensus: pow", "  consensus: proof_of_work", "p2p.consensus", "bad.yaml:24:"},
       {"  confirmations: 3", "  confirmations: 0", "p2p.confirmations", "bad.yaml:34:"},
       {"  contract: call", "  contract: continuous", "p2p.contract", "bad.yaml:"},
+      {"  confirmations: 3", "  confirmations: 3\n  block_relay: half", "p2p.block_relay", "bad.yaml:35:"},
       {"  peers: 6", "  peers: 6\n  double_spend: {q: [0.6], z: [1]}", "p2p.double_spend.q[0]", "bad.yaml:27:"},
       {"    shares: [0.4, 0.3, 0.2, 0.1]", "    shares: [0.4, -0.3]", "p2p.miners.shares[1]", "bad.yaml:28:"},
   };
