@@ -110,7 +110,7 @@ class CentralizedDesign final : public DesignRun {
 
   std::vector<std::string> roles() const override { return {"participant", "exchange"}; }
 
-  void configure_participant(agents::ParticipantParams& params, const ParticipantGroup&) override {
+  void configure_participant(agents::AgentParams& params, const ParticipantGroup&) override {
     params.market_node = exchange_node_;
   }
 

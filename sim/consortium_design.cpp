@@ -102,7 +102,7 @@ class ConsortiumDesign final : public DesignRun {
 
   std::vector<std::string> roles() const override { return {"participant", "management_node"}; }
 
-  void configure_participant(agents::ParticipantParams& params, const ParticipantGroup& group) override {
+  void configure_participant(agents::AgentParams& params, const ParticipantGroup& group) override {
     params.market_node = first_node_ + group.management_node;
     agents::ConsortiumAccess access;
     access.suite = &suite_;
@@ -211,9 +211,9 @@ class ConsortiumDesign final : public DesignRun {
                                         static_cast<std::uint32_t>(r.cleared.result.trades.size())});
     }
     // Nothing accepted may be lost: every order a participant sent has its final outcome.
-    for (const agents::Participant* p : run.participants) {
+    for (const agents::MarketAgent* p : run.participants) {
       if (p->pending_orders() != 0) {
-        throw InvariantViolation("participant " + std::to_string(p->params().id) + " still waits for the result of " +
+        throw InvariantViolation("participant " + std::to_string(p->agent_params().id) + " still waits for the result of " +
                                  std::to_string(p->pending_orders()) + " order(s) at the end of the run");
       }
     }
@@ -230,7 +230,7 @@ class ConsortiumDesign final : public DesignRun {
       run.writer.add(trace::FailoverRecordRow{f.interval, f.failed_primary, f.new_primary, f.detected_s});
     }
     consensus::CpuUse participants_cpu;
-    for (const agents::Participant* p : run.participants) participants_cpu.crypto_s += p->crypto_cpu_s();
+    for (const agents::MarketAgent* p : run.participants) participants_cpu.crypto_s += p->crypto_cpu_s();
     trace::CpuRecord all{};
     copy_name(all.role, "participants");
     all.crypto_s = participants_cpu.crypto_s;

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "models/agents/participant.hpp"
+#include "models/agents/market_agent.hpp"
 #include "models/grid/grid_view.hpp"
 #include "models/market/clearing_rule.hpp"
 #include "models/market/exchange.hpp"
@@ -28,7 +28,7 @@ struct RunContext {
   const market::MarketTiming& timing;
   const grid::GridView* grid;             // null without a grid
   const market::ClearingRule& rule;
-  const std::vector<agents::Participant*>& participants;  // index = participant id = node id
+  const std::vector<agents::MarketAgent*>& participants;  // index = participant id = node id
   std::function<std::string(IntervalIndex)> interval_label;
 };
 
@@ -38,7 +38,7 @@ class DesignRun {
   /** Kinds of runtime node, for traffic by link; participants are role 0 ("participant"). */
   virtual std::vector<std::string> roles() const = 0;
   /** Called for each participant before it is created (where orders go, crypto, ...). */
-  virtual void configure_participant(agents::ParticipantParams& params, const ParticipantGroup& group) = 0;
+  virtual void configure_participant(agents::AgentParams& params, const ParticipantGroup& group) = 0;
   /** Add the market's own nodes; participants are nodes 0..N-1 already. */
   virtual void add_market_nodes(RunContext& run) = 0;
   /** After the engine ran: check the design's invariants (throw InvariantViolation) and write its rows. */

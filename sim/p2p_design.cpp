@@ -403,7 +403,7 @@ class P2pDesign final : public DesignRun {
 
   std::vector<std::string> roles() const override { return {"participant", "peer", "miner"}; }
 
-  void configure_participant(agents::ParticipantParams& params, const ParticipantGroup&) override {
+  void configure_participant(agents::AgentParams& params, const ParticipantGroup&) override {
     params.market_node = peer_node(params.id);  // its own full node, on the same host
   }
 
@@ -524,9 +524,9 @@ class P2pDesign final : public DesignRun {
       record_settlement(run.writer, sc, run.timing, run.grid, cleared, settlement);
     }
     // Nothing lost: every order a participant sent has its final outcome.
-    for (const agents::Participant* p : run.participants) {
+    for (const agents::MarketAgent* p : run.participants) {
       if (p->pending_orders() != 0) {
-        throw InvariantViolation("participant " + std::to_string(p->params().id) + " still waits for the result of " +
+        throw InvariantViolation("participant " + std::to_string(p->agent_params().id) + " still waits for the result of " +
                                  std::to_string(p->pending_orders()) + " order(s) at the end of the run");
       }
     }
