@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "models/market/case_units.hpp"
-#include "sim/scenario.hpp"
+#include "sim/input_error.hpp"
 #include "sim/trace/hdf5_handle.hpp"
 #include "sim/trace/records.hpp"
 #include "sim/trace/trace_file.hpp"

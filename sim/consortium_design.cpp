@@ -12,6 +12,8 @@
 #include "models/core/invariant.hpp"
 #include "models/ledger/crypto_costs.hpp"
 #include "sim/market_design.hpp"
+#include "sim/market_design_registry.hpp"
+#include "sim/scenario/sections.hpp"
 
 namespace ebsim::sim {
 namespace {
@@ -459,5 +461,12 @@ class ConsortiumDesign final : public DesignRun {
 std::unique_ptr<DesignRun> make_consortium_design(const Scenario& scenario) {
   return std::make_unique<ConsortiumDesign>(scenario);
 }
+
+namespace {
+const MarketDesignRegistration kRegistration{
+    "consortium",
+    {.section = "consortium", .read_section = scenario_sections::read_consortium_section, .reopens_market = true,
+     .injects_faults = true, .build_platform = build_consortium_platform, .make_run = make_consortium_design}};
+}  // namespace
 
 }  // namespace ebsim::sim

@@ -2,7 +2,8 @@
 /** The seam between the common run (participants, platform, runtime, trace) and each market
  * design: the design adds its market nodes, tells participants where to send orders, and after
  * the engine ran checks its own invariants and writes its own trace rows. One file per design
- * (sim/centralized_design.cpp, sim/consortium_design.cpp), chosen by make_market_design. */
+ * (sim/centralized_design.cpp, sim/consortium_design.cpp, sim/p2p_design.cpp), each registered in
+ * MarketDesignRegistry (sim/market_design_registry.hpp) and chosen by make_market_design. */
 #include <memory>
 #include <string>
 #include <vector>

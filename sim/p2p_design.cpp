@@ -41,6 +41,8 @@
 #include "models/p2p/p2p_node.hpp"
 #include "models/p2p/pow.hpp"
 #include "sim/market_design.hpp"
+#include "sim/market_design_registry.hpp"
+#include "sim/scenario/sections.hpp"
 
 namespace ebsim::sim {
 namespace {
@@ -725,5 +727,12 @@ class P2pDesign final : public DesignRun {
 }  // namespace
 
 std::unique_ptr<DesignRun> make_p2p_design(const Scenario& scenario) { return std::make_unique<P2pDesign>(scenario); }
+
+namespace {
+const MarketDesignRegistration kRegistration{
+    "p2p", {.section = "p2p", .read_section = scenario_sections::read_p2p_section,
+            .check = scenario_sections::check_p2p_design, .build_platform = build_p2p_platform,
+            .make_run = make_p2p_design}};
+}  // namespace
 
 }  // namespace ebsim::sim

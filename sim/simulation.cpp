@@ -21,13 +21,11 @@ namespace ebsim::sim {
 
 namespace {
 
-std::shared_ptr<const agents::BiddingStrategy> make_strategy(const StrategySpec& spec) {
-  switch (spec.kind) {
-    case StrategySpec::Kind::kTruthful: return std::make_shared<agents::TruthfulStrategy>();
-    case StrategySpec::Kind::kZeroIntelligence:
-      return std::make_shared<agents::ZeroIntelligenceStrategy>(spec.price_min_per_kwh, spec.price_max_per_kwh);
-  }
-  throw std::logic_error("unknown strategy kind");
+/** The registry's entry for the group's strategy (the scenario checked the name). */
+const agents::StrategyRegistry::Entry& strategy_entry(const StrategySpec& spec) {
+  const agents::StrategyRegistry::Entry* entry = agents::StrategyRegistry::instance().find(spec.type);
+  if (entry == nullptr) throw std::logic_error("unknown strategy '" + spec.type + "'");
+  return *entry;
 }
 
 /** Per-interval mean power of one member's profile. */
@@ -112,9 +110,10 @@ RunOutcome run_scenario(const Scenario& sc, const RunOptions& options) {
     copy_name(gr.name, group.name);
     gr.type = group.type == ParticipantType::kProsumer ? 0 : 1;
     gr.count = group.count;
-    gr.strategy = group.strategy.kind == StrategySpec::Kind::kTruthful ? 0 : 1;
+    const agents::StrategyRegistry::Entry& strategy_kind = strategy_entry(group.strategy);
+    gr.strategy = strategy_kind.trace_code;
     writer.add(gr);
-    const auto strategy = make_strategy(group.strategy);
+    const auto strategy = strategy_kind.factory(group.strategy.params);
     const auto with_battery = static_cast<std::uint32_t>(std::llround(group.battery.share * group.count));
     for (std::uint32_t member = 0; member < group.count; ++member, ++id) {
       agents::AgentParams p;

@@ -6,6 +6,7 @@
 #include <set>
 #include <vector>
 
+#include "models/agents/strategies/truthful.hpp"
 #include "models/market/messages.hpp"
 #include "tests/models/fake_node_context.hpp"
 

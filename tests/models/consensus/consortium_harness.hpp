@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "models/agents/prosumer.hpp"
+#include "models/agents/strategies/truthful.hpp"
 #include "models/consensus/consortium_messages.hpp"
 #include "models/consensus/management_node.hpp"
 #include "models/core/node.hpp"
