@@ -75,10 +75,6 @@ std::uint32_t bounded_integer(const Value& value, std::int64_t low, std::int64_t
   return static_cast<std::uint32_t>(x);
 }
 
-Value list_item(const Value& list, const YAML::Node& item, std::size_t index) {
-  return Value(list.origin(), item, list.key() + "[" + std::to_string(index) + "]");
-}
-
 std::uint32_t management_node_index(const Value& value, const ConsortiumSpec& consortium) {
   std::vector<std::string> names;
   for (const auto& node : consortium.management_nodes) names.push_back(node.name);

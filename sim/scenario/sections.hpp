@@ -1,12 +1,15 @@
 #pragma once
 /** The scenario schema, one reader per top-level section (sim/scenario/<section>.cpp), and the
- * small checks and leaf readers they share. Internal to the scenario parser; the public header is
- * sim/scenario.hpp. The format is documented for users in scenarios/README.md; keep the two in step.
+ * small checks and leaf readers they share. Internal to the scenario parser, except the design
+ * sections' readers, which each design's registration names (sim/market_design_registry.hpp); the
+ * public header is sim/scenario.hpp. The format is documented for users in scenarios/README.md;
+ * keep the two in step.
  *
  * Each section file keeps its table of allowed keys next to its reader, as an array whose size
  * the compiler counts (`constexpr std::string_view kKeys[]{...}`). */
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -48,8 +51,6 @@ double read_duration(const Value& value, bool positive);
 double positive_number(const Value& value);
 /** An integer in [low, high]. */
 std::uint32_t bounded_integer(const Value& value, std::int64_t low, std::int64_t high);
-/** Item `index` of the list `list`, named "<list key>[<index>]" in messages. */
-Value list_item(const Value& list, const YAML::Node& item, std::size_t index);
 /** The index of the management node named by `value`. */
 std::uint32_t management_node_index(const Value& value, const ConsortiumSpec& consortium);
 
