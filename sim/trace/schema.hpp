@@ -46,7 +46,7 @@ consteval ColumnType column_type_of() {
   else static_assert(!sizeof(T), "a trace column is u8, u32, u64, i64, double, NameChars, DigestBytes or BlobBytes");
 }
 
-/** Bytes of a column in memory and, packed, in the file (every type is its own alignment but names/arrays). */
+/** Bytes of a column, the same in memory and (packed) in the file. */
 constexpr std::size_t column_size_bytes(ColumnType type) {
   switch (type) {
     case ColumnType::kU8: return 1;
@@ -61,7 +61,7 @@ constexpr std::size_t column_size_bytes(ColumnType type) {
   return 0;
 }
 
-/** Alignment of a column's C++ type (arrays of bytes: 1). */
+/** Alignment of a column's C++ type: its size for numbers, 1 for arrays of bytes. */
 constexpr std::size_t column_align_bytes(ColumnType type) {
   const std::size_t size = column_size_bytes(type);
   return size <= 8 ? size : 1;
@@ -201,7 +201,7 @@ inline constexpr bool kHasNameColumn = [] {
     static constexpr auto trace_schema() {                                                             \
       using Self = Record;                                                                             \
       return ::ebsim::trace::detail::make_table_schema(dataset_path, table_description, max_chunk_rows, \
-                                                       std::array{COLUMNS(EBSIM_TRACE_COLUMN)});        \
+                                                       ::std::array{COLUMNS(EBSIM_TRACE_COLUMN)});      \
     }                                                                                                  \
     /** Zeroes the bytes after each name's NUL, so the stored bytes do not vary. */                    \
     static void trace_clear_name_padding(Record& row) { COLUMNS(EBSIM_TRACE_CLEAR) }                  \
