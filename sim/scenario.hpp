@@ -7,6 +7,7 @@
  * model also has are taken from the model's Params (written once, there).
  */
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -62,21 +63,27 @@ struct StrategySpec {
   agents::StrategyParams params;  // its parameters, as the scenario gives them
 };
 
-enum class ParticipantType { kProsumer, kConsumer };
+class ParticipantKind;
+class KindSpec;
 
 /** A group of identical-by-specification participants (each draws its own random profile). */
 struct ParticipantGroup {
   std::string name;
-  ParticipantType type = ParticipantType::kProsumer;
+  std::string type;                      // a name in ParticipantKindRegistry (sim/participant_kind.hpp)
+  const ParticipantKind* kind = nullptr;  // that kind
+  std::shared_ptr<const KindSpec> spec;   // what the kind read of the group's own keys (load, pv, ...)
   std::uint32_t count = 0;
-  ProfileSpec load;
-  ProfileSpec pv;         // kind == kNone for consumers
-  BatterySpec battery;    // present == false for consumers
-  StrategySpec strategy;
+  StrategySpec strategy;  // how members price their orders (kinds that bid with a strategy)
   LinkSpec access;        // each member's own access link to the backbone
   int bus = 0;            // external bus number of every member in the grid (only with a bus-branch grid)
   std::size_t zone = 0;   // position in GridSpec::zonal.zones of every member's zone (only with a zonal grid)
   std::uint32_t management_node = 0;  // consortium: index of the management node that admits the members
+
+  /** The kind's part of the group as its own type (HouseholdSpec, PlantSpec, ...). REQUIRES: of that kind. */
+  template <typename Spec>
+  const Spec& spec_as() const {
+    return dynamic_cast<const Spec&>(*spec);
+  }
 };
 
 struct MarketSpec {

@@ -6,50 +6,17 @@
 #include <memory>
 
 #include "ebsim_version.hpp"
-#include "models/agents/prosumer.hpp"
-#include "models/agents/profiles.hpp"
 #include "models/core/civil_time.hpp"
 #include "models/core/invariant.hpp"
 #include "models/grid/grid_view.hpp"
 #include "models/market/exchange.hpp"
 #include "sim/market_design.hpp"
+#include "sim/participants_setup.hpp"
 #include "sim/platform.hpp"
 #include "sim/runtime.hpp"
 #include "sim/trace/trace_writer.hpp"
 
 namespace ebsim::sim {
-
-namespace {
-
-/** The registry's entry for the group's strategy (the scenario checked the name). */
-const agents::StrategyRegistry::Entry& strategy_entry(const StrategySpec& spec) {
-  const agents::StrategyRegistry::Entry* entry = agents::StrategyRegistry::instance().find(spec.type);
-  if (entry == nullptr) throw std::logic_error("unknown strategy '" + spec.type + "'");
-  return *entry;
-}
-
-/** Per-interval mean power of one member's profile. */
-std::vector<double> member_profile(const Scenario& sc, const ProfileSpec& spec, bool is_pv, const std::string& stream,
-                                   std::uint64_t member) {
-  const std::int64_t start_local_s = sc.start_unix_s + sc.utc_offset_s;
-  const std::uint32_t n = sc.interval_count();
-  switch (spec.kind) {
-    case ProfileSpec::Kind::kNone: return {};
-    case ProfileSpec::Kind::kCsv: return spec.csv_power_kw;
-    case ProfileSpec::Kind::kSynthetic: {
-      Rng rng(sc.seed, stream, member);
-      if (is_pv) {
-        return agents::synthetic_pv_kw({spec.peak_power_kw, spec.noise, sc.site.latitude_deg}, start_local_s,
-                                       sc.market.interval_s, n, rng);
-      }
-      return agents::synthetic_load_kw({spec.daily_energy_kwh, spec.noise}, start_local_s, sc.market.interval_s, n,
-                                       rng);
-    }
-  }
-  return {};
-}
-
-}  // namespace
 
 RunOutcome run_scenario(const Scenario& sc, const RunOptions& options) {
   const auto wall_start = std::chrono::steady_clock::now();
@@ -100,50 +67,7 @@ RunOutcome run_scenario(const Scenario& sc, const RunOptions& options) {
 
   // Participants are nodes 0..N-1 (node id == participant id); the market's nodes come after.
   const auto participant_count = static_cast<NodeId>(sc.participant_count());
-  std::vector<agents::MarketAgent*> participants;
-  participants.reserve(participant_count);
-  ParticipantId id = 0;
-  for (std::uint32_t g = 0; g < sc.groups.size(); ++g) {
-    const ParticipantGroup& group = sc.groups[g];
-    trace::GroupRecord gr;
-    gr.group = g;
-    copy_name(gr.name, group.name);
-    gr.type = group.type == ParticipantType::kProsumer ? 0 : 1;
-    gr.count = group.count;
-    const agents::StrategyRegistry::Entry& strategy_kind = strategy_entry(group.strategy);
-    gr.strategy = strategy_kind.trace_code;
-    writer.add(gr);
-    const auto strategy = strategy_kind.factory(group.strategy.params);
-    const auto with_battery = static_cast<std::uint32_t>(std::llround(group.battery.share * group.count));
-    for (std::uint32_t member = 0; member < group.count; ++member, ++id) {
-      agents::AgentParams p;
-      p.id = id;
-      p.timing = timing;
-      p.prices = {sc.utility.retail_per_kwh, sc.utility.feed_in_per_kwh};
-      p.strategy = strategy;
-      p.bid_bytes = sc.network.sizes.bid_bytes;
-      agents::ProsumerParams h;
-      h.load_kw = member_profile(sc, group.load, false, "load/" + group.name, member);
-      h.pv_kw = member_profile(sc, group.pv, true, "pv/" + group.name, member);
-      h.has_battery = group.battery.present && member < with_battery;
-      h.battery = {group.battery.capacity_kwh, group.battery.power_kw, group.battery.efficiency};
-      h.initial_soc_kwh = h.has_battery ? group.battery.initial_soc * group.battery.capacity_kwh : 0.0;
-      design->configure_participant(p, group);
-      const double pv_peak_kw = group.pv.kind == ProfileSpec::Kind::kSynthetic ? group.pv.peak_power_kw : 0.0;
-      writer.add(trace::ParticipantRecord{id, g, id, pv_peak_kw, h.has_battery ? h.battery.capacity_kwh : 0.0,
-                                          h.has_battery ? h.battery.power_kw : 0.0, group.access.latency_s,
-                                          group.access.bandwidth_bytes_per_s});
-      auto node = std::make_unique<agents::Prosumer>(std::move(p), std::move(h));
-      participants.push_back(node.get());
-      node->order_completed.connect([&writer](const agents::OrderOutcome& o) {
-        writer.add(trace::OrderRecord{o.order.id, o.order.interval, o.order.participant,
-                                      static_cast<std::uint8_t>(o.order.side), static_cast<std::uint8_t>(o.status),
-                                      o.order.quantity_kwh, o.order.limit_price_per_kwh, o.order.submitted_s,
-                                      o.order.arrived_s, o.matched_kwh, o.result_received_s});
-      });
-      runtime.add_node(std::move(node), platform.participants[id], "participant", id, 0);
-    }
-  }
+  const std::vector<agents::MarketAgent*> participants = add_participants(sc, timing, *design, runtime, platform, writer);
 
   RunContext run{sc,   writer, runtime, platform, timing, grid_view.get(), *rule, participants,
                  [&sc, &timing](IntervalIndex k) {

@@ -8,6 +8,8 @@
 #include <fstream>
 #include <numeric>
 
+#include "sim/kinds/household.hpp"
+
 namespace ebsim::sim {
 namespace {
 
@@ -66,13 +68,13 @@ TEST(ScenarioLoad, DemoHasTheWrittenValues) {
 
   const ParticipantGroup& pv = s.groups[0];
   EXPECT_EQ(pv.name, "pv_households");
-  EXPECT_EQ(pv.type, ParticipantType::kProsumer);
+  EXPECT_EQ(pv.type, "prosumer");
   EXPECT_EQ(pv.count, 24u);
-  EXPECT_EQ(pv.load.kind, ProfileSpec::Kind::kSynthetic);
-  EXPECT_DOUBLE_EQ(pv.load.daily_energy_kwh, 10.0);
-  EXPECT_EQ(pv.pv.kind, ProfileSpec::Kind::kSynthetic);
-  EXPECT_DOUBLE_EQ(pv.pv.peak_power_kw, 5.0);
-  EXPECT_FALSE(pv.battery.present);
+  EXPECT_EQ(pv.spec_as<HouseholdSpec>().load.kind, ProfileSpec::Kind::kSynthetic);
+  EXPECT_DOUBLE_EQ(pv.spec_as<HouseholdSpec>().load.daily_energy_kwh, 10.0);
+  EXPECT_EQ(pv.spec_as<HouseholdSpec>().pv.kind, ProfileSpec::Kind::kSynthetic);
+  EXPECT_DOUBLE_EQ(pv.spec_as<HouseholdSpec>().pv.peak_power_kw, 5.0);
+  EXPECT_FALSE(pv.spec_as<HouseholdSpec>().battery.present);
   EXPECT_EQ(pv.strategy.type, "zero_intelligence");
   EXPECT_DOUBLE_EQ(pv.strategy.params.price_min_per_kwh, 0.08);
   EXPECT_DOUBLE_EQ(pv.strategy.params.price_max_per_kwh, 0.30);
@@ -81,17 +83,17 @@ TEST(ScenarioLoad, DemoHasTheWrittenValues) {
 
   const ParticipantGroup& battery = s.groups[1];
   EXPECT_EQ(battery.count, 12u);
-  EXPECT_DOUBLE_EQ(battery.load.noise, 0.1);  // defaults
-  EXPECT_DOUBLE_EQ(battery.pv.noise, 0.2);
-  EXPECT_TRUE(battery.battery.present);
-  EXPECT_DOUBLE_EQ(battery.battery.capacity_kwh, 13.5);
-  EXPECT_DOUBLE_EQ(battery.battery.power_kw, 5.0);
-  EXPECT_DOUBLE_EQ(battery.battery.share, 0.5);
+  EXPECT_DOUBLE_EQ(battery.spec_as<HouseholdSpec>().load.noise, 0.1);  // defaults
+  EXPECT_DOUBLE_EQ(battery.spec_as<HouseholdSpec>().pv.noise, 0.2);
+  EXPECT_TRUE(battery.spec_as<HouseholdSpec>().battery.present);
+  EXPECT_DOUBLE_EQ(battery.spec_as<HouseholdSpec>().battery.capacity_kwh, 13.5);
+  EXPECT_DOUBLE_EQ(battery.spec_as<HouseholdSpec>().battery.power_kw, 5.0);
+  EXPECT_DOUBLE_EQ(battery.spec_as<HouseholdSpec>().battery.share, 0.5);
 
   const ParticipantGroup& households = s.groups[2];
-  EXPECT_EQ(households.type, ParticipantType::kConsumer);
+  EXPECT_EQ(households.type, "consumer");
   EXPECT_EQ(households.count, 18u);
-  EXPECT_EQ(households.pv.kind, ProfileSpec::Kind::kNone);
+  EXPECT_EQ(households.spec_as<HouseholdSpec>().pv.kind, ProfileSpec::Kind::kNone);
   EXPECT_EQ(households.strategy.type, "truthful");
 
   const ParticipantGroup& shops = s.groups[3];
@@ -102,7 +104,7 @@ TEST(ScenarioLoad, DemoHasTheWrittenValues) {
 
 TEST(ScenarioLoad, DemoCsvProfileIsResampledKeepingTheDailyMean) {
   const Scenario s = load_scenario(kDemo);
-  const ProfileSpec& load = s.groups[3].load;
+  const ProfileSpec& load = s.groups[3].spec_as<HouseholdSpec>().load;
   ASSERT_EQ(load.kind, ProfileSpec::Kind::kCsv);
   EXPECT_THAT(load.csv_path, HasSubstr("scenarios/profiles/small_business_load.csv"));
   ASSERT_EQ(load.csv_power_kw.size(), 96u);
@@ -126,7 +128,7 @@ TEST(ScenarioLoad, DefaultsApplyToAMinimalScenario) {
   EXPECT_DOUBLE_EQ(s.network.exchange.latency_s, 0.001);
   ASSERT_EQ(s.groups.size(), 1u);
   EXPECT_EQ(s.groups[0].strategy.type, "truthful");
-  EXPECT_DOUBLE_EQ(s.groups[0].load.noise, 0.1);
+  EXPECT_DOUBLE_EQ(s.groups[0].spec_as<HouseholdSpec>().load.noise, 0.1);
   EXPECT_EQ(s.source_path, fixture("valid_minimal.yaml"));
 }
 
@@ -390,7 +392,7 @@ TEST(ScenarioOverrides, YamlAsRunReflectsOverridesAndIsDeterministic) {
                                          HasSubstr("interval: 5min"), HasSubstr("gate_closure: 1min"),
                                          HasSubstr("seed: 7"), Not(HasSubstr("seed: 42"))));
   EXPECT_EQ(changed.interval_count(), 288u);
-  EXPECT_EQ(changed.groups[3].load.csv_power_kw.size(), 288u);
+  EXPECT_EQ(changed.groups[3].spec_as<HouseholdSpec>().load.csv_power_kw.size(), 288u);
   EXPECT_EQ(load_scenario(kDemo).yaml_as_run, plain.yaml_as_run);
 }
 
@@ -580,9 +582,10 @@ TEST(ScenarioErrors, SetUnknownKey) {
   EXPECT_THAT(set_error("market.intervall=5min"),
               AllOf(HasSubstr("--set market.intervall=5min: market.intervall: expected one of the keys"),
                     HasSubstr("(did you mean 'interval'?)")));
+  // homes are consumers: the message lists the keys of that type only (no pv, no battery).
   EXPECT_THAT(set_error("participants.homes.colour=red"),
               HasSubstr("--set participants.homes.colour=red: participants[homes].colour: expected one of the keys "
-                        "name, type, count, load, pv, battery, strategy, network, bus, zone, management_node, got 'colour'"));
+                        "name, type, count, load, strategy, network, bus, zone, management_node, got 'colour'"));
   EXPECT_THAT(set_error("tariff.retail=1/kWh"), HasSubstr("--set tariff.retail=1/kWh: tariff: expected one of the keys"));
 }
 
