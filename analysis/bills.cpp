@@ -79,7 +79,8 @@ std::vector<GroupBill> read_group_bills(const trace::TraceFile& trace, const std
         GroupTotals& group = totals[group_of[row.participant]];
         group.paid += row.total_payment;
         // The meter's net flow, as the settlement computes it (models/market/settlement.cpp).
-        const double residual_kwh = row.load_kwh + row.battery_charge_kwh - row.pv_kwh - row.battery_discharge_kwh;
+        const double residual_kwh =
+            row.load_kwh + row.battery_charge_kwh - row.pv_kwh - row.generation_kwh - row.battery_discharge_kwh;
         group.need_kwh += std::max(0.0, residual_kwh);
         group.surplus_kwh += std::max(0.0, -residual_kwh);
         if (row.utility_import_kwh > 0.0) {
@@ -90,7 +91,8 @@ std::vector<GroupBill> read_group_bills(const trace::TraceFile& trace, const std
           tariffs.export_paid += row.utility_payment;
         }
       },
-      {"participant", "load_kwh", "pv_kwh", "battery_charge_kwh", "battery_discharge_kwh", "utility_import_kwh",
+      {"participant", "load_kwh", "pv_kwh", "generation_kwh", "battery_charge_kwh", "battery_discharge_kwh",
+       "utility_import_kwh",
        "utility_export_kwh", "utility_payment", "total_payment"});
 
   const double retail = tariffs.retail_per_kwh(), feed_in = tariffs.feed_in_per_kwh();

@@ -141,6 +141,8 @@ void read_intervals(const std::string& path, RunSummary& s) {
     s.declared_welfare += row.declared_welfare;
     s.load_kwh += row.load_kwh;
     s.pv_kwh += row.pv_kwh;
+    s.generation_kwh += row.generation_kwh;
+    s.curtailed_kwh += row.curtailed_kwh;
     s.utility_import_kwh += row.utility_import_kwh;
     s.utility_export_kwh += row.utility_export_kwh;
     s.participants_paid += row.participants_paid;
@@ -583,6 +585,10 @@ void print_summary(std::ostream& out, const RunSummary& s, double wall_time_s) {
   table.section("Energy");
   table.number("load", fixed(s.load_kwh, 3), "kWh");
   table.number("pv", fixed(s.pv_kwh, 3), "kWh");
+  if (s.generation_kwh > 0.0 || s.curtailed_kwh > 0.0) {
+    table.number("plant generation", fixed(s.generation_kwh, 3), "kWh");
+    table.number("plant output curtailed", fixed(s.curtailed_kwh, 3), "kWh (dispatchable plants, not sold)");
+  }
   table.number("traded locally", fixed(s.local_traded_kwh, 3), "kWh");
   table.number("cancelled by grid check", fixed(s.security_cancelled_kwh, 3), "kWh");
   if (!std::isnan(s.max_line_loading))

@@ -126,6 +126,7 @@ struct RunSummary {
   double local_traded_kwh = 0.0;
   double utility_import_kwh = 0.0, utility_export_kwh = 0.0;
   double load_kwh = 0.0, pv_kwh = 0.0;
+  double generation_kwh = 0.0, curtailed_kwh = 0.0;  // power plants (generator kinds)
   std::uint32_t intervals_with_price = 0;
   double price_mean_per_kwh = 0.0;   // volume-weighted mean over local trades (NaN if none)
   double price_min_per_kwh = 0.0;    // over intervals with a clearing price (NaN if none)

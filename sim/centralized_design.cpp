@@ -58,7 +58,8 @@ void record_settlement(trace::TraceWriter& writer, const Scenario& sc, const mar
     writer.add(trace::SettlementRecord{c.interval, l.participant, l.meter.load_kwh, l.meter.pv_kwh,
                                        l.meter.battery_charge_kwh, l.meter.battery_discharge_kwh, l.meter.soc_end_kwh,
                                        l.market_buy_kwh, l.market_sell_kwh, l.utility_import_kwh, l.utility_export_kwh,
-                                       l.market_payment, l.fee_payment, l.utility_payment, l.total_payment});
+                                       l.market_payment, l.fee_payment, l.utility_payment, l.total_payment,
+                                       l.meter.generation_kwh, l.curtailed_kwh});
   }
   for (std::size_t i = 0; i < c.security_iterations.size(); ++i) {
     const market::SecurityIteration& it = c.security_iterations[i];
@@ -98,6 +99,8 @@ void record_settlement(trace::TraceWriter& writer, const Scenario& sc, const mar
   r.grid_party_received = s.grid_party_received;
   r.energy_imbalance_kwh = s.energy_imbalance_kwh;
   r.money_imbalance = s.money_imbalance;
+  r.generation_kwh = s.total_meter.generation_kwh;
+  r.curtailed_kwh = s.curtailed_kwh;
   writer.add(r);
 }
 

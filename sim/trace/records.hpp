@@ -18,7 +18,7 @@ namespace ebsim::trace {
 #define EBSIM_TRACE_GROUP_COLUMNS(COLUMN) \
   COLUMN(std::uint32_t, group, 0, "", "group index, in scenario order") \
   COLUMN(NameChars, name, {}, "", "group name from the scenario") \
-  COLUMN(std::uint8_t, type, 0, "", "0 prosumer, 1 consumer") \
+  COLUMN(std::uint8_t, type, 0, "", "participant kind: 0 prosumer, 1 consumer, 2 generator") \
   COLUMN(std::uint32_t, count, 0, "", "participants in the group") \
   COLUMN(std::uint8_t, strategy, 0, "", "bidding strategy: 0 truthful, 1 zero_intelligence")
 EBSIM_TRACE_TABLE(GroupRecord, "/groups", "one row per participant group of the scenario", kSmallTableMaxChunkRows,
@@ -106,7 +106,9 @@ EBSIM_TRACE_TABLE(TradeRecord, "/trades", "every local trade", kLargeTableMaxChu
          "LMPs minus purchases at its loads' LMPs minus the exchange fee on both; `participants_paid = " \
          "utility_received + exchange_received + grid_party_received`") \
   COLUMN(double, energy_imbalance_kwh, 0.0, "kWh", "checked invariant, must be ≈ 0") \
-  COLUMN(double, money_imbalance, 0.0, "{currency}", "checked invariant, must be ≈ 0")
+  COLUMN(double, money_imbalance, 0.0, "{currency}", "checked invariant, must be ≈ 0") \
+  COLUMN(double, generation_kwh, 0.0, "kWh", "total produced by generators (power plants)") \
+  COLUMN(double, curtailed_kwh, 0.0, "kWh", "total dispatchable plants could have produced but did not sell")
 EBSIM_TRACE_TABLE(IntervalRecord, "/intervals",
                   "one row per delivery interval: market result and totals",
                   kLargeTableMaxChunkRows, EBSIM_TRACE_INTERVAL_COLUMNS);
@@ -127,7 +129,9 @@ EBSIM_TRACE_TABLE(IntervalRecord, "/intervals",
   COLUMN(double, market_payment, 0.0, "{currency}", "purchases minus sales at the market price") \
   COLUMN(double, fee_payment, 0.0, "{currency}", "exchange fees") \
   COLUMN(double, utility_payment, 0.0, "{currency}", "imports at retail minus exports at feed-in") \
-  COLUMN(double, total_payment, 0.0, "{currency}", "total")
+  COLUMN(double, total_payment, 0.0, "{currency}", "total") \
+  COLUMN(double, generation_kwh, 0.0, "kWh", "a generator's production (a dispatchable plant: what it sold)") \
+  COLUMN(double, curtailed_kwh, 0.0, "kWh", "a dispatchable plant's available output it did not sell")
 EBSIM_TRACE_TABLE(SettlementRecord, "/settlement", "one row per participant and interval", kLargeTableMaxChunkRows,
                   EBSIM_TRACE_SETTLEMENT_COLUMNS);
 
