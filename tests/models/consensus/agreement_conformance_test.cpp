@@ -1,6 +1,6 @@
 // The conformance suite of the agreement seam (ARCHITECTURE.md house style 11): EVERY protocol in
 // AgreementProtocolRegistry, so a newly registered protocol is covered without touching this file
-// (except for its entry in conformance_sizes(), below), runs the consortium under seeded random
+// (except for its entry in conformance_sizes() and the list in ListsExactlyTheShippedProtocols), runs the consortium under seeded random
 // crash schedules of the management nodes and must keep the contract of AgreementProtocol:
 //  - agreement: the consortium never forks (one block hash per height over every node that
 //    appended it), and every node recovers and holds the whole, valid chain, one block per interval;
