@@ -249,8 +249,7 @@ class ConsortiumDesign final : public DesignRun {
 
   void fill_metadata(trace::RunMetadata& metadata) const override {
     metadata.market_design = "consortium";
-    metadata.consortium_agreement =
-        spec_.agreement == consensus::AgreementProtocol::kPbft ? "pbft" : "rotating_primary";
+    metadata.consortium_agreement = spec_.agreement;
     metadata.crypto_suite = std::string(ledger::suite_name(suite_.id()));
     metadata.crypto_mode = spec_.crypto_mode == consensus::CryptoMode::kReal ? "real" : "modeled";
   }

@@ -157,7 +157,7 @@ struct ConsortiumSpec {
   LinkSpec mesh{0.010, 125e6};                 // each management-node-to-management-node link
   std::vector<std::uint32_t> rotation_order;   // management node indexes; default scenario order
   RotationPeriod rotation_period = RotationPeriod::kInterval;
-  consensus::AgreementProtocol agreement = consensus::AgreementProtocol::kRotatingPrimary;
+  std::string agreement = consensus::kDefaultAgreementProtocol;  // a name in consensus::AgreementProtocolRegistry
   ledger::SuiteId suite = ledger::SuiteId::kSha256Ed25519;
   consensus::CryptoMode crypto_mode = consensus::CryptoMode::kReal;
   consensus::ChainSync sync = consensus::ChainSync::kHeaders;

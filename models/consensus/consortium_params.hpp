@@ -11,11 +11,9 @@
 
 namespace ebsim::consensus {
 
-/** How the management nodes agree on a round's block. */
-enum class AgreementProtocol : std::uint8_t {
-  kRotatingPrimary = 0,  // seed 003: the primary collects per-trade co-signatures, then publishes (default)
-  kPbft = 1,             // PBFT (pre-prepare, prepare, commit, view change) on the same blocks
-};
+/** The agreement protocol a consortium uses unless its scenario names another (a name in
+ * AgreementProtocolRegistry, models/consensus/agreement.hpp). */
+inline constexpr const char* kDefaultAgreementProtocol = "rotating_primary";
 
 /** Whether participants' per-bid cryptography is really done or only charged (SPEC §4, issue 3). */
 enum class CryptoMode : std::uint8_t {

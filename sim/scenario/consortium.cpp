@@ -1,6 +1,7 @@
 // consortium: the consortium design's management nodes, rotation, agreement, crypto and timing.
 #include <algorithm>
 
+#include "models/consensus/agreement.hpp"
 #include "sim/scenario/sections.hpp"
 
 namespace ebsim::sim::scenario_sections {
@@ -64,9 +65,7 @@ ConsortiumSpec read_consortium(const Value& value) {
     }
   }
   if (auto agreement = map.find("agreement")) {
-    consortium.agreement = agreement->choice({"rotating_primary", "pbft"}) == "pbft"
-                               ? consensus::AgreementProtocol::kPbft
-                               : consensus::AgreementProtocol::kRotatingPrimary;
+    consortium.agreement = agreement->choice(consensus::AgreementProtocolRegistry::instance().names());
   }
   if (auto crypto = map.find("crypto")) {
     const MapView crypto_map(*crypto, kCryptoKeys);

@@ -143,7 +143,7 @@ struct WorldOptions {
   consensus::CryptoMode crypto = consensus::CryptoMode::kReal;
   consensus::ChainSync sync = consensus::ChainSync::kHeaders;
   consensus::SecurityOption security = consensus::SecurityOption::kNone;
-  consensus::AgreementProtocol agreement = consensus::AgreementProtocol::kRotatingPrimary;
+  std::string agreement = consensus::kDefaultAgreementProtocol;  // a name in AgreementProtocolRegistry
   consensus::ConsortiumTimeouts timeouts;
   const grid::GridView* grid = nullptr;
   std::vector<consensus::CrashFault> crashes;

@@ -1,7 +1,8 @@
-// The consortium with PBFT ordering the blocks (AgreementProtocol::kPbft).
+// The consortium with PBFT ordering the blocks (agreement protocol "pbft").
 #include <gtest/gtest.h>
 
 #include <set>
+#include <string>
 
 #include "tests/models/consensus/consortium_harness.hpp"
 
@@ -14,7 +15,7 @@ using testing::ConsortiumWorld;
 using testing::make_order;
 using testing::WorldOptions;
 
-WorldOptions four_nodes(AgreementProtocol agreement) {
+WorldOptions four_nodes(const std::string& agreement) {
   WorldOptions o;
   o.management_nodes = 4;
   o.area = {0, 0, 1, 1, 2, 2, 3, 3};
@@ -48,8 +49,8 @@ std::size_t pbft_messages(const ConsortiumWorld& w) {
 }
 
 TEST(ConsortiumPbft, CommitsTheSameBlocksAsTheRotatingPrimary) {
-  ConsortiumWorld pbft(four_nodes(AgreementProtocol::kPbft));
-  ConsortiumWorld rotating(four_nodes(AgreementProtocol::kRotatingPrimary));
+  ConsortiumWorld pbft(four_nodes("pbft"));
+  ConsortiumWorld rotating(four_nodes("rotating_primary"));
   run(pbft, 3000.0);
   run(rotating, 3000.0);
   for (const auto& mn : pbft.mns) {
@@ -75,7 +76,7 @@ TEST(ConsortiumPbft, CommitsTheSameBlocksAsTheRotatingPrimary) {
 }
 
 TEST(ConsortiumPbft, ABackupDownDoesNotStopTheCommitAndCatchesUpLater) {
-  WorldOptions o = four_nodes(AgreementProtocol::kPbft);
+  WorldOptions o = four_nodes("pbft");
   o.crashes = {CrashFault{3, 500.0, 1500.0}};  // down over both gate closures (600, 1500)
   ConsortiumWorld w(o);
   run(w, 4000.0);
@@ -91,7 +92,7 @@ TEST(ConsortiumPbft, ABackupDownDoesNotStopTheCommitAndCatchesUpLater) {
 }
 
 TEST(ConsortiumPbft, ByzantinePrimaryIsRefusedAndTheNextCommits) {
-  WorldOptions o = four_nodes(AgreementProtocol::kPbft);
+  WorldOptions o = four_nodes("pbft");
   o.timing.intervals = 1;
   ByzantineFault f;
   f.node = 0;
