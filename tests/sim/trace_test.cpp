@@ -487,12 +487,13 @@ TEST_F(TraceWriterTest, StoredLayoutIsTheDocumentedOne) {
             "cleared_kwh:f64 declared_welfare:f64 load_kwh:f64 pv_kwh:f64 battery_charge_kwh:f64 "
             "battery_discharge_kwh:f64 utility_import_kwh:f64 utility_export_kwh:f64 participants_paid:f64 "
             "utility_received:f64 exchange_received:f64 grid_party_sold_kwh:f64 grid_party_bought_kwh:f64 "
-            "grid_party_received:f64 energy_imbalance_kwh:f64 money_imbalance:f64 | 185 B");
+            "grid_party_received:f64 energy_imbalance_kwh:f64 money_imbalance:f64 generation_kwh:f64 "
+            "curtailed_kwh:f64 | 201 B");
   EXPECT_EQ(stored_layout(trace, "/settlement"),
             "interval:u32 participant:u32 load_kwh:f64 pv_kwh:f64 battery_charge_kwh:f64 "
             "battery_discharge_kwh:f64 soc_end_kwh:f64 market_buy_kwh:f64 market_sell_kwh:f64 "
             "utility_import_kwh:f64 utility_export_kwh:f64 market_payment:f64 fee_payment:f64 "
-            "utility_payment:f64 total_payment:f64 | 112 B");
+            "utility_payment:f64 total_payment:f64 generation_kwh:f64 curtailed_kwh:f64 | 128 B");
   EXPECT_EQ(stored_layout(trace, "/messages"),
             "type:str48 count:u64 bytes:u64 mean_transfer_s:f64 max_transfer_s:f64 lost:u64 | 88 B");
   EXPECT_EQ(stored_layout(trace, "/security_checks"),
