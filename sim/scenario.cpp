@@ -13,6 +13,7 @@
 #include "models/market/clearing_rule.hpp"
 #include "models/market/fixed_price.hpp"
 #include "models/market/nodal.hpp"
+#include "models/p2p/leader_election.hpp"
 #include "sim/csv_profile.hpp"
 #include "sim/grid_file.hpp"
 #include "sim/scenario_text.hpp"
@@ -493,7 +494,7 @@ P2pSpec read_p2p(const Value& value) {
   P2pSpec p2p;
   const MapView map(value, kP2pKeys);
   if (auto consensus = map.find("consensus")) {
-    p2p.consensus = consensus->choice({"pow", "pos"}) == "pos" ? P2pConsensus::kPos : P2pConsensus::kPow;
+    p2p.consensus = consensus->choice(p2p::LeaderElectionRegistry::instance().names());
   }
   if (auto interval = map.find("block_interval")) p2p.block_interval_s = read_duration(*interval, true);
   if (auto peers = map.find("peers")) p2p.peers = bounded_integer(*peers, 1, 1000);

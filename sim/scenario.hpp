@@ -184,8 +184,6 @@ struct FaultsSpec {
   bool empty() const { return crashes.empty() && byzantine.empty() && misreports.empty() && links.empty(); }
 };
 
-/** How the public chain picks the next block's maker (p2p.consensus). */
-enum class P2pConsensus { kPow, kPos };
 /** How the market contract clears (p2p.contract). */
 enum class P2pContract {
   kCall,        // one call market per delivery interval over its orders on the chain, with market.clearing
@@ -212,7 +210,7 @@ struct P2pSelfishMiningSpec {
 /** The peer-to-peer public chain (top-level `p2p`, with market.design: p2p; SPEC §5). Every
  * participant runs a full node on its own host; miners are extra nodes on their own hosts. */
 struct P2pSpec {
-  P2pConsensus consensus = P2pConsensus::kPow;
+  std::string consensus = "pow";         // leader election by name (models/p2p/leader_election.hpp registry)
   double block_interval_s = 15.0;        // PoW: target mean interval T; PoS: slot length
   std::uint32_t peers = 8;               // k: outbound peers each node draws (random_overlay)
   std::vector<double> miner_shares{0.25, 0.25, 0.25, 0.25};  // hash (PoW) or stake (PoS) shares, sum 1

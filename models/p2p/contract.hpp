@@ -29,8 +29,9 @@ class GridView;
 
 namespace ebsim::p2p {
 
+/** How the contract clears an interval over the chain (chain_contract.hpp ContractCache). */
 enum class ContractMode : std::uint8_t {
-  kPerBlock = 0,    // call market per block with the configured ClearingRule
+  kCall = 0,        // one call market over the interval's orders on the chain, with the configured ClearingRule
   kContinuous = 1,  // CDA in order of inclusion
 };
 

@@ -31,7 +31,7 @@ TEST(P2pScenario, ShippedPublicChainReadsEveryKey) {
   EXPECT_EQ(s.market.design, MarketDesign::kP2p);
   EXPECT_EQ(market_design_name(s.market.design), "p2p");
   const P2pSpec& p = s.p2p;
-  EXPECT_EQ(p.consensus, P2pConsensus::kPow);
+  EXPECT_EQ(p.consensus, "pow");
   EXPECT_DOUBLE_EQ(p.block_interval_s, 15.0);
   EXPECT_EQ(p.peers, 6u);
   ASSERT_EQ(p.miner_shares.size(), 4u);
@@ -77,7 +77,7 @@ TEST(P2pScenario, SectionWithAnotherDesignIsCheckedAndNoted) {
 
 TEST(P2pScenario, BadValuesAreRefused) {
   const auto err = [](const std::string& o) { return error_of(kPublicChain, {o}); };
-  EXPECT_THAT(err("p2p.consensus=pbft"), HasSubstr("p2p.consensus: expected one of pow, pos"));
+  EXPECT_THAT(err("p2p.consensus=pbft"), HasSubstr("p2p.consensus: expected one of pos, pow"));
   EXPECT_THAT(err("p2p.block_interval=0s"), HasSubstr("p2p.block_interval: expected a duration > 0"));
   EXPECT_THAT(err("p2p.peers=0"), HasSubstr("p2p.peers: expected an integer in [1, 1000]"));
   EXPECT_THAT(err("p2p.miners={count: 3, shares: [1, 2]}"), HasSubstr("p2p.miners.shares: expected a list of 3 shares"));
