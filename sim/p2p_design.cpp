@@ -22,6 +22,7 @@
 #include "models/core/invariant.hpp"
 #include "models/core/rng.hpp"
 #include "models/market/settlement.hpp"
+#include "models/p2p/contract_mode.hpp"
 #include "models/p2p/double_spend.hpp"
 #include "models/p2p/leader_election.hpp"
 #include "models/p2p/light_client.hpp"
@@ -40,15 +41,6 @@ using p2p::BlockPtr;
 using p2p::LightNode;
 using p2p::ParticipantNode;
 using p2p::PeerNode;
-
-/** The contract's mode for the scenario's p2p.contract. */
-p2p::ContractMode contract_mode(P2pContract contract) {
-  switch (contract) {
-    case P2pContract::kCall: return p2p::ContractMode::kCall;
-    case P2pContract::kContinuous: return p2p::ContractMode::kContinuous;
-  }
-  return p2p::ContractMode::kCall;
-}
 
 /** Where each interval settled on the final chain. */
 struct FinalGates {
@@ -70,8 +62,10 @@ class P2pDesign final : public DesignRun {
         participants_(static_cast<NodeId>(sc.participant_count())),
         miners_(static_cast<NodeId>(sc.p2p.miner_shares.size())),
         seed_(sc.seed),
-        election_(p2p::LeaderElectionRegistry::instance().create(spec_.consensus, election_params(std::nullopt))) {
+        election_(p2p::LeaderElectionRegistry::instance().create(spec_.consensus, election_params(std::nullopt))),
+        contract_mode_(p2p::ContractModeRegistry::instance().create(spec_.contract)) {
     if (!election_) throw std::invalid_argument("p2p design: no leader election called '" + spec_.consensus + "'");
+    if (!contract_mode_) throw std::invalid_argument("p2p design: no contract mode called '" + spec_.contract + "'");
   }
 
   std::vector<std::string> roles() const override { return {"participant", "peer", "miner"}; }
@@ -82,7 +76,7 @@ class P2pDesign final : public DesignRun {
 
   void add_market_nodes(RunContext& run) override {
     const Scenario& sc = run.scenario;
-    contract_ = std::make_unique<p2p::ContractCache>(run.rule, run.grid, sc.seed, contract_mode(spec_.contract));
+    contract_ = std::make_unique<p2p::ContractCache>(*contract_mode_, run.rule, run.grid, sc.seed);
     const std::size_t n = participants_ + miners_;
     light_ = p2p::choose_light_participants(participants_, spec_.light_share, sc.seed);
     // The overlay joins the full nodes (participants' full nodes, then miners) only.
@@ -294,7 +288,7 @@ class P2pDesign final : public DesignRun {
                    const FinalGates& gates) const {
     trace::P2pChainRecord c;
     c.consensus = election_->trace_code();
-    c.contract = static_cast<std::uint8_t>(contract_mode(spec_.contract));  // 0 call, 1 continuous
+    c.contract = contract_mode_->trace_code();
     c.block_interval_s = spec_.block_interval_s;
     c.confirmations = spec_.confirmations;
     c.nodes = static_cast<std::uint32_t>(participants_ + miners_);
@@ -392,6 +386,7 @@ class P2pDesign final : public DesignRun {
   NodeId miners_;
   std::uint64_t seed_;
   std::unique_ptr<p2p::LeaderElection> election_;  // the run's election, not a maker's (trace code, cost)
+  std::unique_ptr<p2p::ContractMode> contract_mode_;  // how the contract clears (p2p.contract)
   BlockPtr genesis_;
   std::unique_ptr<p2p::ContractCache> contract_;
   std::vector<bool> light_;       // per participant: runs a light node

@@ -13,6 +13,7 @@
 #include "models/market/clearing_rule.hpp"
 #include "models/market/fixed_price.hpp"
 #include "models/market/nodal.hpp"
+#include "models/p2p/contract_mode.hpp"
 #include "models/p2p/leader_election.hpp"
 #include "sim/csv_profile.hpp"
 #include "sim/grid_file.hpp"
@@ -542,7 +543,7 @@ P2pSpec read_p2p(const Value& value) {
   if (auto relay = map.find("tx_relay_interval")) p2p.tx_relay_interval_s = read_duration(*relay, false);
   if (auto relay = map.find("block_relay")) p2p.compact_blocks = relay->choice({"full", "compact"}) == "compact";
   if (auto contract = map.find("contract")) {
-    p2p.contract = contract->choice({"call", "continuous"}) == "continuous" ? P2pContract::kContinuous : P2pContract::kCall;
+    p2p.contract = contract->choice(p2p::ContractModeRegistry::instance().names());
   }
   if (auto z = map.find("confirmations")) p2p.confirmations = bounded_integer(*z, 1, 1000);
   if (auto rate = map.find("hash_rate_hps")) p2p.hash_rate_hps = positive_number(*rate);
@@ -978,11 +979,14 @@ Scenario read_scenario(const Value& root, const std::string& path) {
                                std::string(market_design_name(scenario.market.design)));
     }
   }
-  if (p2p && scenario.p2p.contract == P2pContract::kContinuous && scenario.market.clearing_rule != "cda") {
+  const auto contract = p2p ? p2p::ContractModeRegistry::instance().create(scenario.p2p.contract) : nullptr;
+  if (const auto need = contract ? contract->requirement() : std::nullopt;
+      need && scenario.market.clearing_rule != need->clearing_rule) {
     MapView(*top.find("p2p"), kP2pKeys)
         .required("contract", "")
-        .fail("call: contract: continuous is a continuous double auction, so it needs market.clearing: cda",
-              "continuous with market.clearing: " + scenario.market.clearing_rule);
+        .fail("call: contract: " + scenario.p2p.contract + " is " + std::string(need->because) +
+                  ", so it needs market.clearing: " + std::string(need->clearing_rule),
+              scenario.p2p.contract + " with market.clearing: " + scenario.market.clearing_rule);
   }
   if (p2p && scenario.grid.security_check != market::SecurityCheck::kNone) {
     MapView(*top.find("grid"), kGridKeys)

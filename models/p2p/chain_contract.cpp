@@ -42,26 +42,7 @@ const ContractClearing& ContractCache::clear(const BlockTree& tree, std::uint64_
       std::partition_point(ids.begin() + 1, end, [&](BlockId id) { return tree.find(id)->mined_s < market_open_s; });
   std::vector<BlockPtr> blocks;
   for (auto it = first; it != end; ++it) blocks.push_back(tree.find(*it));
-  ContractClearing clearing;
-  switch (mode_) {
-    case ContractMode::kContinuous: clearing = clear_continuous_on_chain(blocks, k); break;
-    case ContractMode::kCall: {
-      // One call market over the interval's orders in inclusion order: a block holding them all,
-      // named after the gate block (the rule's random stream).
-      Block book;
-      book.id = ids[gate_height];
-      for (const BlockPtr& b : blocks)
-        for (const TxPtr& tx : b->transactions)
-          if (tx->order.interval == k) book.transactions.push_back(tx);
-      std::vector<ContractClearing> per_interval = clear_block(book, rule_, grid_, seed_);
-      if (per_interval.empty()) {
-        clearing.interval = k;
-      } else {
-        clearing = std::move(per_interval.front());
-      }
-      break;
-    }
-  }
+  ContractClearing clearing = mode_.clear(blocks, ids[gate_height], k, rule_, grid_, seed_);
   return cache_.emplace(key, std::move(clearing)).first->second;
 }
 

@@ -17,6 +17,7 @@
 #include "models/market/messages.hpp"
 #include "models/p2p/block_tree.hpp"
 #include "models/p2p/contract.hpp"
+#include "models/p2p/contract_mode.hpp"
 
 namespace ebsim::p2p {
 
@@ -46,9 +47,9 @@ ContractFill contract_fill(const ContractClearing& clearing, OrderId order, doub
  * on that chain. */
 class ContractCache {
  public:
-  /** Clears with `rule` (call mode; grid and seed as for clear_block) or the CDA (continuous). */
-  ContractCache(const market::ClearingRule& rule, const grid::GridView* grid, std::uint64_t seed, ContractMode mode)
-      : rule_(rule), grid_(grid), seed_(seed), mode_(mode) {}
+  /** Clears by `mode` with `rule` (grid and seed as for clear_block); keeps references to both. */
+  ContractCache(const ContractMode& mode, const market::ClearingRule& rule, const grid::GridView* grid, std::uint64_t seed)
+      : mode_(mode), rule_(rule), grid_(grid), seed_(seed) {}
 
   /** The clearing of interval k over `tree`'s best chain up to the block at `gate_height` (the
    * interval's order set). Only blocks found from k's market opening on can hold its orders, so
@@ -56,10 +57,10 @@ class ContractCache {
   const ContractClearing& clear(const BlockTree& tree, std::uint64_t gate_height, IntervalIndex k, double market_open_s);
 
  private:
+  const ContractMode& mode_;
   const market::ClearingRule& rule_;
   const grid::GridView* grid_;
   std::uint64_t seed_;
-  ContractMode mode_;
   std::map<std::pair<BlockId, IntervalIndex>, ContractClearing> cache_;
 };
 

@@ -29,12 +29,6 @@ class GridView;
 
 namespace ebsim::p2p {
 
-/** How the contract clears an interval over the chain (chain_contract.hpp ContractCache). */
-enum class ContractMode : std::uint8_t {
-  kCall = 0,        // one call market over the interval's orders on the chain, with the configured ClearingRule
-  kContinuous = 1,  // CDA in order of inclusion
-};
-
 /** One interval's clearing by the contract. */
 struct ContractClearing {
   IntervalIndex interval = 0;

@@ -41,7 +41,7 @@ TEST(P2pScenario, ShippedPublicChainReadsEveryKey) {
   EXPECT_DOUBLE_EQ(p.fee, 0.0005);
   EXPECT_DOUBLE_EQ(p.transaction_bytes, 250.0);
   EXPECT_DOUBLE_EQ(p.max_block_bytes, 1.0e6);
-  EXPECT_EQ(p.contract, P2pContract::kCall);
+  EXPECT_EQ(p.contract, "call");
   EXPECT_EQ(p.confirmations, 3u);
   EXPECT_DOUBLE_EQ(p.hash_rate_hps, 1.0e15);
   EXPECT_DOUBLE_EQ(p.joules_per_hash, 3.0e-11);
