@@ -19,17 +19,18 @@
 #include <vector>
 
 #include "models/core/rng.hpp"
+#include "models/p2p/pow.hpp"  // PowParams: the PoW defaults, written once there
 
 namespace ebsim::p2p {
 
 /** What the elections read; each reads the fields it needs and ignores the others. */
 struct LeaderElectionParams {
-  double block_interval_s = 600.0;         // PoW: network target interval T; PoS: slot length
-  std::vector<double> shares;              // hash (PoW) or stake (PoS) share of each block maker, the same at every node
-  std::optional<std::size_t> maker;        // this node's index in shares (none: it makes no blocks)
-  std::uint64_t schedule_seed = 1;         // PoS: the leader schedule's seed (the same at every node)
-  double network_hash_rate_hps = 1.0e12;   // PoW: hashes per second of all makers together
-  double joules_per_hash = 1.0e-10;        // PoW: efficiency of the mining hardware
+  double block_interval_s = PowParams{}.block_interval_s;  // PoW: network target interval T; PoS: slot length
+  std::vector<double> shares;        // hash (PoW) or stake (PoS) share of each block maker, the same at every node
+  std::optional<std::size_t> maker;  // this node's index in shares (none: it makes no blocks)
+  std::uint64_t schedule_seed = 1;   // PoS: the leader schedule's seed (the same at every node)
+  double network_hash_rate_hps = PowParams{}.network_hash_rate_hps;  // PoW: hashes per second of all makers together
+  double joules_per_hash = PowParams{}.joules_per_hash;              // PoW: efficiency of the mining hardware
 };
 
 /** Election timer payloads fit in 56 bits: the node's timer tag keeps the timer kind above them. */
