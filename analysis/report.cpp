@@ -22,8 +22,9 @@
 #include <utility>
 #include <vector>
 
+#include "analysis/bills.hpp"
 #include "models/market/case_units.hpp"
-#include "sim/scenario.hpp"
+#include "sim/input_error.hpp"
 #include "sim/trace/hdf5_handle.hpp"
 #include "sim/trace/records.hpp"
 #include "sim/trace/trace_file.hpp"
@@ -539,9 +540,9 @@ RunSummary summarize_trace(const std::string& path) {
   const TraceReader trace(path);
   RunSummary summary;
   read_metadata(trace, summary);
-  // A trace has every table, even when empty; /groups, /participants and /settlement are
-  // not summarised but must be there.
+  // A trace has every table, even when empty.
   for (const char* dataset : {"/groups", "/participants", "/settlement"}) trace.open_dataset(dataset);
+  summary.bills = read_group_bills(trace, path);
   read_orders(path, summary);
   read_trades(path, summary);
   read_intervals(path, summary);
@@ -607,6 +608,11 @@ void print_summary(std::ostream& out, const RunSummary& s, double wall_time_s) {
   table.number("exchange received", fixed(s.exchange_received, 2), currency);
   if (has_grid_party(s)) table.number("grid party received", fixed(s.grid_party_received, 2), currency);
   table.number("declared welfare", fixed(s.declared_welfare, 2), currency);
+
+  table.section("Bills (mean per member over the run: paid minus received)");
+  for (const GroupBill& bill : s.bills)
+    table.number(bill.name + " (" + std::to_string(bill.members) + ")", fixed(bill.bill_per_member, 2),
+                 currency + " (utility only: " + fixed(bill.utility_only_per_member, 2) + ")");
 
   table.section("Network");
   table.number("messages", std::to_string(s.messages_total));

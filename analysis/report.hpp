@@ -96,6 +96,19 @@ struct P2pSummary {
   std::vector<SelfishMiningRow> selfish_mining;
 };
 
+/** One participant group's mean bill per member over the run (/groups, /participants, /settlement). */
+struct GroupBill {
+  std::string name;          // /groups.name
+  std::uint32_t members = 0; // /groups.count
+  /** Σ /settlement.total_payment of the group's members / members: what a member paid minus what
+   * it received, market, fees and utility together; currency. */
+  double bill_per_member = 0.0;
+  /** The same meter readings settled with the utility alone (each interval's net consumption at
+   * the retail tariff, net production at the feed-in tariff) / members; currency. NaN if the
+   * trace shows no tariff it needs. */
+  double utility_only_per_member = 0.0;
+};
+
 struct RunSummary {
   // metadata
   std::string scenario_name, market_design, clearing_rule, network_model, currency, ebsim_version, start_iso;
@@ -126,6 +139,8 @@ struct RunSummary {
   double grid_party_sold_kwh = 0.0, grid_party_bought_kwh = 0.0, grid_party_received = 0.0;
   /** Energy participants bought from / sold to the grid party (/trades with it on the other side). */
   double participants_bought_from_grid_party_kwh = 0.0, participants_sold_to_grid_party_kwh = 0.0;
+  /** Every group's bill, in /groups order. */
+  std::vector<GroupBill> bills;
   // network
   std::vector<MessageTypeSummary> messages;
   std::uint64_t messages_total = 0, bytes_total = 0, messages_lost = 0;

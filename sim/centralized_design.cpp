@@ -5,6 +5,7 @@
 #include "models/market/exchange.hpp"
 #include "models/market/security_check.hpp"
 #include "sim/market_design.hpp"
+#include "sim/market_design_registry.hpp"
 
 namespace ebsim::sim {
 
@@ -110,7 +111,7 @@ class CentralizedDesign final : public DesignRun {
 
   std::vector<std::string> roles() const override { return {"participant", "exchange"}; }
 
-  void configure_participant(agents::ParticipantParams& params, const ParticipantGroup&) override {
+  void configure_participant(agents::AgentParams& params, const ParticipantGroup&) override {
     params.market_node = exchange_node_;
   }
 
@@ -156,13 +157,10 @@ std::unique_ptr<DesignRun> make_centralized_design(const Scenario& scenario) {
   return std::make_unique<CentralizedDesign>(scenario);
 }
 
-std::unique_ptr<DesignRun> make_market_design(const Scenario& scenario) {
-  switch (scenario.market.design) {
-    case MarketDesign::kCentralized: return make_centralized_design(scenario);
-    case MarketDesign::kConsortium: return make_consortium_design(scenario);
-    case MarketDesign::kP2p: return make_p2p_design(scenario);
-  }
-  throw std::logic_error("unknown market design");
-}
+namespace {
+const MarketDesignRegistration kRegistration{
+    "centralized",
+    {.settles_case_units = true, .build_platform = build_centralized_platform, .make_run = make_centralized_design}};
+}  // namespace
 
 }  // namespace ebsim::sim

@@ -12,6 +12,8 @@
 #include "models/core/invariant.hpp"
 #include "models/ledger/crypto_costs.hpp"
 #include "sim/market_design.hpp"
+#include "sim/market_design_registry.hpp"
+#include "sim/scenario/sections.hpp"
 
 namespace ebsim::sim {
 namespace {
@@ -102,7 +104,7 @@ class ConsortiumDesign final : public DesignRun {
 
   std::vector<std::string> roles() const override { return {"participant", "management_node"}; }
 
-  void configure_participant(agents::ParticipantParams& params, const ParticipantGroup& group) override {
+  void configure_participant(agents::AgentParams& params, const ParticipantGroup& group) override {
     params.market_node = first_node_ + group.management_node;
     agents::ConsortiumAccess access;
     access.suite = &suite_;
@@ -211,9 +213,9 @@ class ConsortiumDesign final : public DesignRun {
                                         static_cast<std::uint32_t>(r.cleared.result.trades.size())});
     }
     // Nothing accepted may be lost: every order a participant sent has its final outcome.
-    for (const agents::Participant* p : run.participants) {
+    for (const agents::MarketAgent* p : run.participants) {
       if (p->pending_orders() != 0) {
-        throw InvariantViolation("participant " + std::to_string(p->params().id) + " still waits for the result of " +
+        throw InvariantViolation("participant " + std::to_string(p->agent_params().id) + " still waits for the result of " +
                                  std::to_string(p->pending_orders()) + " order(s) at the end of the run");
       }
     }
@@ -230,7 +232,7 @@ class ConsortiumDesign final : public DesignRun {
       run.writer.add(trace::FailoverRecordRow{f.interval, f.failed_primary, f.new_primary, f.detected_s});
     }
     consensus::CpuUse participants_cpu;
-    for (const agents::Participant* p : run.participants) participants_cpu.crypto_s += p->crypto_cpu_s();
+    for (const agents::MarketAgent* p : run.participants) participants_cpu.crypto_s += p->crypto_cpu_s();
     trace::CpuRecord all{};
     copy_name(all.role, "participants");
     all.crypto_s = participants_cpu.crypto_s;
@@ -459,5 +461,12 @@ class ConsortiumDesign final : public DesignRun {
 std::unique_ptr<DesignRun> make_consortium_design(const Scenario& scenario) {
   return std::make_unique<ConsortiumDesign>(scenario);
 }
+
+namespace {
+const MarketDesignRegistration kRegistration{
+    "consortium",
+    {.section = "consortium", .read_section = scenario_sections::read_consortium_section, .reopens_market = true,
+     .injects_faults = true, .build_platform = build_consortium_platform, .make_run = make_consortium_design}};
+}  // namespace
 
 }  // namespace ebsim::sim

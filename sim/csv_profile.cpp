@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "models/core/units.hpp"
-#include "sim/scenario.hpp"
+#include "sim/input_error.hpp"
 #include "sim/scenario_text.hpp"
 
 namespace ebsim::sim {

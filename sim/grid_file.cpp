@@ -3,7 +3,7 @@
 #include <filesystem>
 
 #include "models/grid/matpower.hpp"
-#include "sim/scenario.hpp"
+#include "sim/input_error.hpp"
 #include "sim/scenario_text.hpp"
 
 namespace ebsim::sim {

@@ -19,6 +19,7 @@
 #include "sim/opf_command.hpp"
 #include "sim/scenario.hpp"
 #include "sim/simulation.hpp"
+#include "sim/trace/trace_doc.hpp"
 #include "sim/verify_command.hpp"
 
 namespace {
@@ -125,6 +126,13 @@ int main(int argc, char** argv) {
       ->required();
   opf->add_option("--out", opf_options.out_dir, "Output directory for the CSV files (created if missing)")->required();
 
+  std::string doc_file;
+  bool doc_check = false;
+  auto* trace_doc = app.add_subcommand("trace-doc", "Regenerate the column tables of docs/trace-format.md.");
+  trace_doc->group("");  // hidden: for developers, after changing sim/trace/records.hpp
+  trace_doc->add_option("doc", doc_file, "docs/trace-format.md")->required();
+  trace_doc->add_flag("--check", doc_check, "Only check: exit 1 when the tables are out of date");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -161,6 +169,7 @@ int main(int argc, char** argv) {
       ebsim::analysis::print_comparison(std::cout, summaries, labels);
       return 0;
     }
+    if (*trace_doc) return ebsim::trace::run_trace_doc_command(doc_file, doc_check, std::cout);
     if (*report) {
       ebsim::analysis::print_summary(std::cout, ebsim::analysis::summarize_trace(trace_file));
       return 0;

@@ -2,12 +2,13 @@
 /** The seam between the common run (participants, platform, runtime, trace) and each market
  * design: the design adds its market nodes, tells participants where to send orders, and after
  * the engine ran checks its own invariants and writes its own trace rows. One file per design
- * (sim/centralized_design.cpp, sim/consortium_design.cpp), chosen by make_market_design. */
+ * (sim/centralized_design.cpp, sim/consortium_design.cpp, sim/p2p_design.cpp), each registered in
+ * MarketDesignRegistry (sim/market_design_registry.hpp) and chosen by make_market_design. */
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "models/agents/participant.hpp"
+#include "models/agents/market_agent.hpp"
 #include "models/grid/grid_view.hpp"
 #include "models/market/clearing_rule.hpp"
 #include "models/market/exchange.hpp"
@@ -28,7 +29,7 @@ struct RunContext {
   const market::MarketTiming& timing;
   const grid::GridView* grid;             // null without a grid
   const market::ClearingRule& rule;
-  const std::vector<agents::Participant*>& participants;  // index = participant id = node id
+  const std::vector<agents::MarketAgent*>& participants;  // index = participant id = node id
   std::function<std::string(IntervalIndex)> interval_label;
 };
 
@@ -38,7 +39,7 @@ class DesignRun {
   /** Kinds of runtime node, for traffic by link; participants are role 0 ("participant"). */
   virtual std::vector<std::string> roles() const = 0;
   /** Called for each participant before it is created (where orders go, crypto, ...). */
-  virtual void configure_participant(agents::ParticipantParams& params, const ParticipantGroup& group) = 0;
+  virtual void configure_participant(agents::AgentParams& params, const ParticipantGroup& group) = 0;
   /** Add the market's own nodes; participants are nodes 0..N-1 already. */
   virtual void add_market_nodes(RunContext& run) = 0;
   /** After the engine ran: check the design's invariants (throw InvariantViolation) and write its rows. */

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "sim/grid_file.hpp"
-#include "sim/scenario.hpp"
+#include "sim/input_error.hpp"
 
 namespace ebsim::sim {
 namespace {

@@ -32,6 +32,8 @@
 #include "models/p2p/propagation.hpp"
 #include "models/p2p/selfish_mining.hpp"
 #include "sim/market_design.hpp"
+#include "sim/market_design_registry.hpp"
+#include "sim/scenario/sections.hpp"
 
 namespace ebsim::sim {
 namespace {
@@ -70,7 +72,7 @@ class P2pDesign final : public DesignRun {
 
   std::vector<std::string> roles() const override { return {"participant", "peer", "miner"}; }
 
-  void configure_participant(agents::ParticipantParams& params, const ParticipantGroup&) override {
+  void configure_participant(agents::AgentParams& params, const ParticipantGroup&) override {
     params.market_node = peer_node(params.id);  // its own full node, on the same host
   }
 
@@ -218,9 +220,9 @@ class P2pDesign final : public DesignRun {
 
   /** Nothing lost: every order a participant sent has its final outcome. */
   static void check_nothing_lost(RunContext& run) {
-    for (const agents::Participant* p : run.participants) {
+    for (const agents::MarketAgent* p : run.participants) {
       if (p->pending_orders() != 0) {
-        throw InvariantViolation("participant " + std::to_string(p->params().id) + " still waits for the result of " +
+        throw InvariantViolation("participant " + std::to_string(p->agent_params().id) + " still waits for the result of " +
                                  std::to_string(p->pending_orders()) + " order(s) at the end of the run");
       }
     }
@@ -399,5 +401,12 @@ class P2pDesign final : public DesignRun {
 }  // namespace
 
 std::unique_ptr<DesignRun> make_p2p_design(const Scenario& scenario) { return std::make_unique<P2pDesign>(scenario); }
+
+namespace {
+const MarketDesignRegistration kRegistration{
+    "p2p", {.section = "p2p", .read_section = scenario_sections::read_p2p_section,
+            .check = scenario_sections::check_p2p_design, .build_platform = build_p2p_platform,
+            .make_run = make_p2p_design}};
+}  // namespace
 
 }  // namespace ebsim::sim

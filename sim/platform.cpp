@@ -1,5 +1,7 @@
 #include "sim/platform.hpp"
 
+#include "sim/market_design_registry.hpp"
+
 namespace sg4 = simgrid::s4u;
 
 namespace ebsim::sim {
@@ -44,9 +46,7 @@ void configure_engine(const Scenario& scenario) {
   sg4::Engine::set_config("contexts/stack-size:256");
 }
 
-namespace {
-
-Platform build_centralized(const Scenario& scenario) {
+Platform build_centralized_platform(const Scenario& scenario) {
   Platform platform;
   platform.network_model = scenario.network.model;
   auto* zone = sg4::create_star_zone("ebsim");
@@ -64,7 +64,7 @@ Platform build_centralized(const Scenario& scenario) {
   return platform;
 }
 
-Platform build_consortium(const Scenario& scenario) {
+Platform build_consortium_platform(const Scenario& scenario) {
   Platform platform;
   platform.network_model = scenario.network.model;
   const auto& nodes = scenario.consortium.management_nodes;
@@ -91,7 +91,7 @@ Platform build_consortium(const Scenario& scenario) {
   return platform;
 }
 
-Platform build_p2p(const Scenario& scenario) {
+Platform build_p2p_platform(const Scenario& scenario) {
   Platform platform;
   platform.network_model = scenario.network.model;
   auto* zone = sg4::create_star_zone("p2p");
@@ -105,15 +105,8 @@ Platform build_p2p(const Scenario& scenario) {
   return platform;
 }
 
-}  // namespace
-
 Platform build_platform(const Scenario& scenario) {
-  switch (scenario.market.design) {
-    case MarketDesign::kCentralized: return build_centralized(scenario);
-    case MarketDesign::kConsortium: return build_consortium(scenario);
-    case MarketDesign::kP2p: return build_p2p(scenario);
-  }
-  throw std::logic_error("unknown market design");
+  return MarketDesignRegistry::instance().at(scenario.market.design).build_platform(scenario);
 }
 
 }  // namespace ebsim::sim

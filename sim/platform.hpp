@@ -40,7 +40,13 @@ struct Platform {
  * build_platform and before any actor exists. */
 void configure_engine(const Scenario& scenario);
 
-/** Create hosts, links and routes for the scenario. */
+/** Create hosts, links and routes for the scenario (its design's builder, by the registry). */
 Platform build_platform(const Scenario& scenario);
+/** The centralized design's star. */
+Platform build_centralized_platform(const Scenario& scenario);
+/** The consortium design's areas and mesh. */
+Platform build_consortium_platform(const Scenario& scenario);
+/** The peer-to-peer design's star of full nodes and miners. */
+Platform build_p2p_platform(const Scenario& scenario);
 
 }  // namespace ebsim::sim

@@ -3,7 +3,8 @@
  *
  * Every quantity is already converted to ebsim's internal units (s, bytes, bytes/s,
  * kW, kWh, currency per kWh). CSV profiles are already read and resampled to one
- * value per market interval. The format is documented in scenarios/README.md.
+ * value per market interval. The format is documented in scenarios/README.md. Defaults that a
+ * model also has are taken from the model's Params (written once, there).
  */
 #include <cstdint>
 #include <optional>
@@ -12,20 +13,21 @@
 #include <string_view>
 #include <vector>
 
+#include "models/agents/battery.hpp"
+#include "models/agents/market_agent.hpp"
+#include "models/agents/profiles.hpp"
+#include "models/agents/strategies/strategy.hpp"
 #include "models/consensus/consortium_params.hpp"
 #include "models/grid/grid_model.hpp"
 #include "models/grid/zonal.hpp"
 #include "models/ledger/crypto_suite.hpp"
 #include "models/market/security_check.hpp"
 #include "models/market/clearing_rule.hpp"
+#include "models/market/exchange.hpp"
+#include "models/p2p/block.hpp"
+#include "sim/input_error.hpp"
 
 namespace ebsim::sim {
-
-/** Bad input: the message names file, line (and column), key and what was expected. Exit code 2. */
-class InputError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 /** A network link: one-way latency and bandwidth. */
 struct LinkSpec {
@@ -50,16 +52,14 @@ struct BatterySpec {
   double share = 1.0;           // fraction of the group equipped, in [0, 1]
   double capacity_kwh = 0.0;    // usable energy capacity
   double power_kw = 0.0;        // max charge and discharge power
-  double efficiency = 0.95;     // one-way efficiency (charge and discharge each), in (0, 1]
+  double efficiency = agents::BatteryParams{}.efficiency;  // one-way (charge and discharge each), in (0, 1]
   double initial_soc = 0.5;     // state of charge at the start, fraction of capacity
 };
 
 /** How a participant prices its orders. */
 struct StrategySpec {
-  enum class Kind { kTruthful, kZeroIntelligence };
-  Kind kind = Kind::kTruthful;
-  double price_min_per_kwh = 0.0;  // zero_intelligence: lower end of the uniform draw
-  double price_max_per_kwh = 0.0;  // zero_intelligence: upper end of the uniform draw
+  std::string type = "truthful";  // a name in agents::StrategyRegistry
+  agents::StrategyParams params;  // its parameters, as the scenario gives them
 };
 
 enum class ParticipantType { kProsumer, kConsumer };
@@ -79,13 +79,8 @@ struct ParticipantGroup {
   std::uint32_t management_node = 0;  // consortium: index of the management node that admits the members
 };
 
-enum class MarketDesign { kCentralized, kConsortium, kP2p };
-
-/** The scenario name of a design ("centralized", "consortium", "p2p"). */
-std::string_view market_design_name(MarketDesign design);
-
 struct MarketSpec {
-  MarketDesign design = MarketDesign::kCentralized;
+  std::string design = "centralized";  // a name in MarketDesignRegistry (sim/market_design_registry.hpp)
   std::string clearing_rule = "pay_as_clear";  // a name in ClearingRuleRegistry
   market::ClearingRuleParams clearing_params;  // the rule's parameters (market.fixed_price), passed to its factory
   double interval_s = 900.0;        // length of one delivery interval
@@ -101,11 +96,11 @@ struct UtilitySpec {
 
 /** Simulated sizes of the market's messages (bytes on the wire, headers included). */
 struct MessageSizes {
-  double bid_bytes = 400;
-  double ack_bytes = 120;
-  double result_bytes = 300;            // plus result_per_trade_bytes per trade listed
-  double result_per_trade_bytes = 60;
-  double settlement_bytes = 350;
+  double bid_bytes = agents::AgentParams{}.bid_bytes;
+  double ack_bytes = market::ExchangeParams{}.ack_bytes;
+  double result_bytes = market::ExchangeParams{}.result_bytes;  // plus result_per_trade_bytes per trade listed
+  double result_per_trade_bytes = market::ExchangeParams{}.result_per_trade_bytes;
+  double settlement_bytes = market::ExchangeParams{}.settlement_bytes;
 };
 
 struct NetworkSpec {
@@ -211,7 +206,7 @@ struct P2pSpec {
   std::vector<double> miner_shares{0.25, 0.25, 0.25, 0.25};  // hash (PoW) or stake (PoS) shares, sum 1
   LinkSpec miner_access{0.005, 12.5e6};  // each miner's access link
   double fee = 0.0001;                   // fee per transaction, scenario currency, paid to the miner
-  double transaction_bytes = 250.0;      // an order's transaction size
+  double transaction_bytes = p2p::Transaction{}.size_bytes;  // an order's transaction size
   double max_block_bytes = 1.0e6;        // block size limit, header included
   double light_share = 0.0;              // share of participants running a light node (the rest run full nodes)
   double tx_relay_interval_s = 2.0;      // mean trickle delay of transaction announcements (0: each at once)
@@ -226,7 +221,7 @@ struct P2pSpec {
 };
 
 struct SiteSpec {
-  double latitude_deg = 48.0;  // drives the synthetic PV day length and season
+  double latitude_deg = agents::SyntheticPvParams{}.latitude_deg;  // drives the synthetic PV day length and season
 };
 
 struct Scenario {

@@ -6,7 +6,7 @@
 #include <memory>
 
 #include "ebsim_version.hpp"
-#include "models/agents/participant.hpp"
+#include "models/agents/prosumer.hpp"
 #include "models/agents/profiles.hpp"
 #include "models/core/civil_time.hpp"
 #include "models/core/invariant.hpp"
@@ -21,13 +21,11 @@ namespace ebsim::sim {
 
 namespace {
 
-std::shared_ptr<const agents::BiddingStrategy> make_strategy(const StrategySpec& spec) {
-  switch (spec.kind) {
-    case StrategySpec::Kind::kTruthful: return std::make_shared<agents::TruthfulStrategy>();
-    case StrategySpec::Kind::kZeroIntelligence:
-      return std::make_shared<agents::ZeroIntelligenceStrategy>(spec.price_min_per_kwh, spec.price_max_per_kwh);
-  }
-  throw std::logic_error("unknown strategy kind");
+/** The registry's entry for the group's strategy (the scenario checked the name). */
+const agents::StrategyRegistry::Entry& strategy_entry(const StrategySpec& spec) {
+  const agents::StrategyRegistry::Entry* entry = agents::StrategyRegistry::instance().find(spec.type);
+  if (entry == nullptr) throw std::logic_error("unknown strategy '" + spec.type + "'");
+  return *entry;
 }
 
 /** Per-interval mean power of one member's profile. */
@@ -102,7 +100,7 @@ RunOutcome run_scenario(const Scenario& sc, const RunOptions& options) {
 
   // Participants are nodes 0..N-1 (node id == participant id); the market's nodes come after.
   const auto participant_count = static_cast<NodeId>(sc.participant_count());
-  std::vector<agents::Participant*> participants;
+  std::vector<agents::MarketAgent*> participants;
   participants.reserve(participant_count);
   ParticipantId id = 0;
   for (std::uint32_t g = 0; g < sc.groups.size(); ++g) {
@@ -112,28 +110,30 @@ RunOutcome run_scenario(const Scenario& sc, const RunOptions& options) {
     copy_name(gr.name, group.name);
     gr.type = group.type == ParticipantType::kProsumer ? 0 : 1;
     gr.count = group.count;
-    gr.strategy = group.strategy.kind == StrategySpec::Kind::kTruthful ? 0 : 1;
+    const agents::StrategyRegistry::Entry& strategy_kind = strategy_entry(group.strategy);
+    gr.strategy = strategy_kind.trace_code;
     writer.add(gr);
-    const auto strategy = make_strategy(group.strategy);
+    const auto strategy = strategy_kind.factory(group.strategy.params);
     const auto with_battery = static_cast<std::uint32_t>(std::llround(group.battery.share * group.count));
     for (std::uint32_t member = 0; member < group.count; ++member, ++id) {
-      agents::ParticipantParams p;
+      agents::AgentParams p;
       p.id = id;
       p.timing = timing;
       p.prices = {sc.utility.retail_per_kwh, sc.utility.feed_in_per_kwh};
-      p.load_kw = member_profile(sc, group.load, false, "load/" + group.name, member);
-      p.pv_kw = member_profile(sc, group.pv, true, "pv/" + group.name, member);
-      p.has_battery = group.battery.present && member < with_battery;
-      p.battery = {group.battery.capacity_kwh, group.battery.power_kw, group.battery.efficiency};
-      p.initial_soc_kwh = p.has_battery ? group.battery.initial_soc * group.battery.capacity_kwh : 0.0;
       p.strategy = strategy;
       p.bid_bytes = sc.network.sizes.bid_bytes;
+      agents::ProsumerParams h;
+      h.load_kw = member_profile(sc, group.load, false, "load/" + group.name, member);
+      h.pv_kw = member_profile(sc, group.pv, true, "pv/" + group.name, member);
+      h.has_battery = group.battery.present && member < with_battery;
+      h.battery = {group.battery.capacity_kwh, group.battery.power_kw, group.battery.efficiency};
+      h.initial_soc_kwh = h.has_battery ? group.battery.initial_soc * group.battery.capacity_kwh : 0.0;
       design->configure_participant(p, group);
       const double pv_peak_kw = group.pv.kind == ProfileSpec::Kind::kSynthetic ? group.pv.peak_power_kw : 0.0;
-      writer.add(trace::ParticipantRecord{id, g, id, pv_peak_kw, p.has_battery ? p.battery.capacity_kwh : 0.0,
-                                          p.has_battery ? p.battery.power_kw : 0.0, group.access.latency_s,
+      writer.add(trace::ParticipantRecord{id, g, id, pv_peak_kw, h.has_battery ? h.battery.capacity_kwh : 0.0,
+                                          h.has_battery ? h.battery.power_kw : 0.0, group.access.latency_s,
                                           group.access.bandwidth_bytes_per_s});
-      auto node = std::make_unique<agents::Participant>(std::move(p));
+      auto node = std::make_unique<agents::Prosumer>(std::move(p), std::move(h));
       participants.push_back(node.get());
       node->order_completed.connect([&writer](const agents::OrderOutcome& o) {
         writer.add(trace::OrderRecord{o.order.id, o.order.interval, o.order.participant,

@@ -4,7 +4,7 @@
 #include <map>
 
 #include "models/ledger/chain_verify.hpp"
-#include "sim/scenario.hpp"
+#include "sim/input_error.hpp"
 #include "sim/trace/trace_file.hpp"
 #include "sim/trace/trace_reader.hpp"
 

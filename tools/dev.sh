@@ -29,15 +29,18 @@ install_missing_packages() {
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
+# build [TARGET]: configure and build TARGET (default: everything). ccache is used when installed.
 build() {
   install_missing_packages
-  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
-  cmake --build "$build_dir" -j "$jobs"
+  local launcher=()
+  command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}"
+  cmake --build "$build_dir" -j "$jobs" ${1:+--target "$1"}
 }
 
 case "${1:-}" in
   demo)
-    build
+    build ebsim  # only the simulator: a newcomer's first demo does not wait for the test suite
     "$build_dir/ebsim" run scenarios/demo_neighbourhood.yaml
     ;;
   test)

@@ -161,45 +161,53 @@ std::string status_text(int status) {
   }
 }
 
-}  // namespace
-
-DcOpfResult solve_dc_opf(const GridModel& grid, const std::vector<BusOrder>& orders) {
-  const std::size_t ng = grid.generators.size();
-  if (!grid.gencosts.empty() && grid.gencosts.size() < ng)
-    throw std::invalid_argument("DC OPF: " + std::to_string(grid.gencosts.size()) + " gencost rows for " +
-                                std::to_string(ng) + " generators");
-  if (!(grid.base_mva > 0.0)) throw std::invalid_argument("DC OPF: baseMVA must be positive");
-
-  const DcNetwork net = build_dc_network(grid);
-  const std::size_t nb = net.bus_count;
-  std::map<int, std::size_t> position_of;  // external bus number -> position
-  for (std::size_t i = 0; i < grid.buses.size(); ++i) position_of.emplace(grid.buses[i].id, i);
-  auto bus_position = [&](int id, const std::string& what) {
-    const auto it = position_of.find(id);
-    if (it == position_of.end())
+/** External bus number -> position in grid.buses, with the error an unknown bus gets. */
+class BusLookup {
+ public:
+  explicit BusLookup(const GridModel& grid) {
+    for (std::size_t i = 0; i < grid.buses.size(); ++i) position_of_.emplace(grid.buses[i].id, i);
+  }
+  /** The position of bus `id`; throws std::invalid_argument naming `what` when there is none. */
+  std::size_t position(int id, const std::string& what) const {
+    const auto it = position_of_.find(id);
+    if (it == position_of_.end())
       throw std::invalid_argument("DC OPF: " + what + " at bus " + std::to_string(id) + ", which does not exist");
     return it->second;
-  };
+  }
 
+ private:
+  std::map<int, std::size_t> position_of_;
+};
+
+/** An isolated bus (type 4) is out of the model, as in MATPOWER: its load is not served and the
+ * generators and orders at it stay at 0. */
+bool is_isolated(const GridModel& grid, std::size_t bus) { return grid.buses[bus].type == BusType::kIsolated; }
+
+/** The problem and where each generator, order and branch limit sits in it. */
+struct Formulation {
   Problem p;
-  // Columns 0..nb-1: bus angles (rad), free except each island's reference bus, fixed at its case angle.
+  std::vector<int> pg_col;     // per generator; -1 out of the model
+  std::vector<int> order_col;  // per BusOrder
+  std::vector<int> limit_row;  // per DcNetwork branch; -1 without a limit
+};
+
+/** Columns 0..nb-1 (bus angles) and rows 0..nb-1 (bus balances) with the branches' flow terms. */
+void add_network(const GridModel& grid, const DcNetwork& net, Problem& p) {
+  const std::size_t nb = net.bus_count;
+  // Angles (rad), free except each island's reference bus, fixed at its case angle.
   for (std::size_t i = 0; i < nb; ++i) p.add_column(-kInf, kInf, 0.0);
   for (std::size_t r : net.reference_buses) {
     const double va_rad = grid.buses[r].va_deg * kRadPerDeg;
     p.col_lo[r] = p.col_up[r] = va_rad;
   }
-  // Rows 0..nb-1: bus balance, generation - load = power flowing out (all MW):
+  // Bus balance, generation - load = power flowing out (all MW):
   //   sum Pg + sum supply - sum demand - baseMVA * sum_l (+-b_l)(theta_f - theta_t) = Pd + Gs - shift_injection
   // With load on the right-hand side, d(cost)/d(rhs) is the LMP directly.
-  // An isolated bus (type 4) is out of the model, as in MATPOWER: its load is not served and the
-  // generators and orders at it stay at 0.
-  auto isolated = [&](std::size_t i) { return grid.buses[i].type == BusType::kIsolated; };
   for (std::size_t i = 0; i < nb; ++i) {
-    const double load_mw = isolated(i) ? 0.0 : grid.buses[i].pd_mw + grid.buses[i].gs_mw;
+    const double load_mw = is_isolated(grid, i) ? 0.0 : grid.buses[i].pd_mw + grid.buses[i].gs_mw;
     p.add_row(load_mw, load_mw);
   }
-  const std::size_t nl = net.branch_from.size();
-  for (std::size_t k = 0; k < nl; ++k) {
+  for (std::size_t k = 0; k < net.branch_from.size(); ++k) {
     const auto f = static_cast<int>(net.branch_from[k]), t = static_cast<int>(net.branch_to[k]);
     const double w = grid.base_mva * net.branch_b_pu[k];  // MW per rad
     // Flow out of f: w (theta_f - theta_t - shift); into t: the same.
@@ -213,74 +221,108 @@ DcOpfResult solve_dc_opf(const GridModel& grid, const std::vector<BusOrder>& ord
     p.row_lo[t] += shift_flow_mw;
     p.row_up[t] += shift_flow_mw;
   }
-  // Generators.
-  std::vector<int> pg_col(ng, -1);
+}
+
+/** Generator g's cost on its output column `pg` (checked convex and of supported form first). */
+void add_generator_cost(const GenCost& cost, std::size_t g, int pg, Problem& p) {
+  check_cost(cost, g);
+  switch (cost.model) {
+    case GenCost::Model::kPolynomial: {
+      const auto& c = cost.coefficients;  // highest order first
+      const std::size_t n = c.size();
+      if (n >= 1) p.constant_per_h += c[n - 1];
+      if (n >= 2) p.cost[pg] = c[n - 2];
+      if (n >= 3) p.quad_diag[pg] = 2.0 * c[n - 3];  // a Pg^2 = Pg (2a) Pg / 2
+      return;
+    }
+    case GenCost::Model::kPiecewiseLinear: {
+      // Epigraph (MATPOWER's CCV): cost variable y >= y_k + m_k (Pg - x_k) for every segment k.
+      const int y = p.add_column(-kInf, kInf, 1.0);
+      const auto& xy = cost.coefficients;
+      for (std::size_t k = 0; k + 3 < xy.size(); k += 2) {
+        const double slope = (xy[k + 3] - xy[k + 1]) / (xy[k + 2] - xy[k]);
+        const int row = p.add_row(xy[k + 1] - slope * xy[k], kInf);
+        p.add(row, y, 1.0);
+        p.add(row, pg, -slope);
+      }
+      return;
+    }
+  }
+}
+
+/** One output column per in-service generator at a connected bus, injecting at its bus. */
+void add_generators(const GridModel& grid, const BusLookup& buses, Formulation& f) {
+  const std::size_t ng = grid.generators.size();
+  f.pg_col.assign(ng, -1);
   for (std::size_t g = 0; g < ng; ++g) {
     const Generator& gen = grid.generators[g];
     if (!gen.in_service) continue;
     if (gen.pmin_mw > gen.pmax_mw)
       throw std::invalid_argument("DC OPF: generator " + std::to_string(g + 1) + " has Pmin > Pmax");
-    const std::size_t bus = bus_position(gen.bus, "generator " + std::to_string(g + 1));
-    if (isolated(bus)) continue;
-    pg_col[g] = p.add_column(gen.pmin_mw, gen.pmax_mw, 0.0);
-    p.add(static_cast<int>(bus), pg_col[g], 1.0);
-    if (grid.gencosts.empty()) continue;
-    const GenCost& cost = grid.gencosts[g];
-    check_cost(cost, g);
-    switch (cost.model) {
-      case GenCost::Model::kPolynomial: {
-        const auto& c = cost.coefficients;  // highest order first
-        const std::size_t n = c.size();
-        if (n >= 1) p.constant_per_h += c[n - 1];
-        if (n >= 2) p.cost[pg_col[g]] = c[n - 2];
-        if (n >= 3) p.quad_diag[pg_col[g]] = 2.0 * c[n - 3];  // a Pg^2 = Pg (2a) Pg / 2
-        break;
-      }
-      case GenCost::Model::kPiecewiseLinear: {
-        // Epigraph (MATPOWER's CCV): cost variable y >= y_k + m_k (Pg - x_k) for every segment k.
-        const int y = p.add_column(-kInf, kInf, 1.0);
-        const auto& xy = cost.coefficients;
-        for (std::size_t k = 0; k + 3 < xy.size(); k += 2) {
-          const double slope = (xy[k + 3] - xy[k + 1]) / (xy[k + 2] - xy[k]);
-          const int row = p.add_row(xy[k + 1] - slope * xy[k], kInf);
-          p.add(row, y, 1.0);
-          p.add(row, pg_col[g], -slope);
-        }
-        break;
-      }
-    }
+    const std::size_t bus = buses.position(gen.bus, "generator " + std::to_string(g + 1));
+    if (is_isolated(grid, bus)) continue;
+    f.pg_col[g] = f.p.add_column(gen.pmin_mw, gen.pmax_mw, 0.0);
+    f.p.add(static_cast<int>(bus), f.pg_col[g], 1.0);
+    if (!grid.gencosts.empty()) add_generator_cost(grid.gencosts[g], g, f.pg_col[g], f.p);
   }
-  // Price-responsive orders: a demand is served like load (value counts against cost), a supply like generation.
-  std::vector<int> order_col(orders.size());
+}
+
+/** Price-responsive orders: a demand is served like load (value counts against cost), a supply like generation. */
+void add_orders(const GridModel& grid, const BusLookup& buses, const std::vector<BusOrder>& orders, Formulation& f) {
+  f.order_col.assign(orders.size(), 0);
   for (std::size_t o = 0; o < orders.size(); ++o) {
     const BusOrder& order = orders[o];
     if (!(order.quantity_mw >= 0.0) || !std::isfinite(order.quantity_mw))
       throw std::invalid_argument("DC OPF: order " + std::to_string(o + 1) + " has a negative or non-finite quantity");
     if (!std::isfinite(order.price_per_mwh))
       throw std::invalid_argument("DC OPF: order " + std::to_string(o + 1) + " has a non-finite price");
-    const std::size_t bus = bus_position(order.bus, "order " + std::to_string(o + 1));
-    order_col[o] = p.add_column(0.0, isolated(bus) ? 0.0 : order.quantity_mw,
-                                order.is_demand ? -order.price_per_mwh : order.price_per_mwh);
-    p.add(static_cast<int>(bus), order_col[o], order.is_demand ? -1.0 : 1.0);
+    const std::size_t bus = buses.position(order.bus, "order " + std::to_string(o + 1));
+    f.order_col[o] = f.p.add_column(0.0, is_isolated(grid, bus) ? 0.0 : order.quantity_mw,
+                                    order.is_demand ? -order.price_per_mwh : order.price_per_mwh);
+    f.p.add(static_cast<int>(bus), f.order_col[o], order.is_demand ? -1.0 : 1.0);
   }
-  // Branch limits: -rate <= w (theta_f - theta_t) - w shift <= rate, for in-service branches with RATE_A > 0.
-  std::vector<int> limit_row(nl, -1);
+}
+
+/** Branch limits: -rate <= w (theta_f - theta_t) - w shift <= rate, for in-service branches with RATE_A > 0. */
+void add_branch_limits(const GridModel& grid, const DcNetwork& net, Formulation& f) {
+  const std::size_t nl = net.branch_from.size();
+  f.limit_row.assign(nl, -1);
   for (std::size_t k = 0; k < nl; ++k) {
     const double rate_mw = grid.branches[net.branch_index[k]].rate_a_mva;
     if (!(rate_mw > 0.0)) continue;
     const double w = grid.base_mva * net.branch_b_pu[k];
     const double shift_flow_mw = w * net.branch_shift_rad[k];
-    limit_row[k] = p.add_row(-rate_mw + shift_flow_mw, rate_mw + shift_flow_mw);
-    p.add(limit_row[k], static_cast<int>(net.branch_from[k]), w);
-    p.add(limit_row[k], static_cast<int>(net.branch_to[k]), -w);
+    f.limit_row[k] = f.p.add_row(-rate_mw + shift_flow_mw, rate_mw + shift_flow_mw);
+    f.p.add(f.limit_row[k], static_cast<int>(net.branch_from[k]), w);
+    f.p.add(f.limit_row[k], static_cast<int>(net.branch_to[k]), -w);
   }
+}
 
-  // Solve.
-  p.finish();
-  const int ncols = p.column_count(), nrows = p.row_count();
+/** The whole LP/QP of the grid and orders (docs/opf.md), its matrix finished. */
+Formulation build_formulation(const GridModel& grid, const DcNetwork& net, const std::vector<BusOrder>& orders) {
+  const BusLookup buses(grid);
+  Formulation f;
+  add_network(grid, net, f.p);
+  add_generators(grid, buses, f);
+  add_orders(grid, buses, orders, f);
+  add_branch_limits(grid, net, f);
+  f.p.finish();
+  return f;
+}
+
+/** How the solve ended. */
+struct SolveOutcome {
+  int status = 0;         // Clp's status
+  int passes = 1;         // solver passes run
+  double residual = 0.0;  // optimality residual after the last pass ($/MWh)
+  double tolerance = 0.0; // the residual accepted as optimal ($/MWh)
+};
+
+/** Load `p` into `model` and solve it, resuming until the optimality conditions hold. */
+SolveOutcome solve(const Problem& p, ClpSimplex& model) {
+  const int ncols = p.column_count();
   const CoinPackedMatrix matrix(true, p.a_row.data(), p.a_col.data(), p.a_val.data(),
                                 static_cast<CoinBigIndex>(p.a_val.size()));
-  ClpSimplex model;
   model.setLogLevel(0);
   model.loadProblem(matrix, p.col_lo.data(), p.col_up.data(), p.cost.data(), p.row_lo.data(), p.row_up.data());
   bool quadratic = false;
@@ -304,88 +346,126 @@ DcOpfResult solve_dc_opf(const GridModel& grid, const std::vector<BusOrder>& ord
   quadratic ? model.primal() : model.dual();
   double cost_scale = 1.0;
   for (double c : p.cost) cost_scale = std::max(cost_scale, std::abs(c));
-  const double kkt_tolerance = kKktTolerance * cost_scale;
-  int passes = 1;
-  double residual = 0.0;
+  SolveOutcome outcome;
+  outcome.tolerance = kKktTolerance * cost_scale;
   while (model.status() == 0) {
-    residual = kkt_residual(p, model.primalColumnSolution(), model.dualRowSolution());
-    if (residual <= kkt_tolerance || passes == kMaxSolverPasses) break;
+    outcome.residual = kkt_residual(p, model.primalColumnSolution(), model.dualRowSolution());
+    if (outcome.residual <= outcome.tolerance || outcome.passes == kMaxSolverPasses) break;
     model.primal();  // resumes from the current basis and values
-    ++passes;
+    ++outcome.passes;
   }
+  outcome.status = model.status();
+  return outcome;
+}
 
+/** A result of the right sizes, all zeros, with the status of `outcome`. */
+DcOpfResult empty_result(const GridModel& grid, std::size_t nb, std::size_t order_count, const SolveOutcome& outcome) {
   DcOpfResult result;
-  const int status = model.status();
-  result.optimal = status == 0 && residual <= kkt_tolerance;
-  result.status = status_text(status);
-  if (status == 0 && !result.optimal)
-    result.status = "not optimal after " + std::to_string(passes) + " solver passes (optimality residual " +
-                    std::to_string(residual) + " $/MWh)";
+  const std::size_t ng = grid.generators.size();
+  result.optimal = outcome.status == 0 && outcome.residual <= outcome.tolerance;
+  result.status = status_text(outcome.status);
+  if (outcome.status == 0 && !result.optimal)
+    result.status = "not optimal after " + std::to_string(outcome.passes) + " solver passes (optimality residual " +
+                    std::to_string(outcome.residual) + " $/MWh)";
   result.pg_mw.assign(ng, 0.0);
   result.gen_mu_pmin_per_mwh.assign(ng, 0.0);
   result.gen_mu_pmax_per_mwh.assign(ng, 0.0);
-  result.order_cleared_mw.assign(orders.size(), 0.0);
+  result.order_cleared_mw.assign(order_count, 0.0);
   result.theta_rad.assign(nb, 0.0);
   result.lmp_per_mwh.assign(nb, 0.0);
   result.branch_flow_mw.assign(grid.branches.size(), 0.0);
   result.branch_shadow_price_per_mwh.assign(grid.branches.size(), 0.0);
   result.branch_binding.assign(grid.branches.size(), false);
-  if (!result.optimal) return result;
+  return result;
+}
 
-  const double* x = model.primalColumnSolution();
-  const double* y = model.dualRowSolution();
-  for (std::size_t i = 0; i < nb; ++i) result.theta_rad[i] = x[i];
-  for (std::size_t g = 0; g < ng; ++g)
-    if (pg_col[g] >= 0) result.pg_mw[g] = x[pg_col[g]];
-  for (std::size_t o = 0; o < orders.size(); ++o) result.order_cleared_mw[o] = x[order_col[o]];
+/** Angles, dispatch, cleared orders, LMPs and branch flows / shadow prices from the solution x, y. */
+void extract_solution(const GridModel& grid, const DcNetwork& net, const Formulation& f, const double* x,
+                      const double* y, DcOpfResult& result) {
+  for (std::size_t i = 0; i < net.bus_count; ++i) result.theta_rad[i] = x[i];
+  for (std::size_t g = 0; g < f.pg_col.size(); ++g)
+    if (f.pg_col[g] >= 0) result.pg_mw[g] = x[f.pg_col[g]];
+  for (std::size_t o = 0; o < f.order_col.size(); ++o) result.order_cleared_mw[o] = x[f.order_col[o]];
   // Clp's row duals are d(objective)/d(row bound) for a minimisation, so with load on the right-hand
   // side of the balance rows they are the LMPs as they stand.
-  for (std::size_t i = 0; i < nb; ++i) result.lmp_per_mwh[i] = y[i];
-  for (std::size_t k = 0; k < nl; ++k) {
+  for (std::size_t i = 0; i < net.bus_count; ++i) result.lmp_per_mwh[i] = y[i];
+  for (std::size_t k = 0; k < net.branch_from.size(); ++k) {
     const std::size_t b = net.branch_index[k];
     const double w = grid.base_mva * net.branch_b_pu[k];
     result.branch_flow_mw[b] =
         w * (x[net.branch_from[k]] - x[net.branch_to[k]] - net.branch_shift_rad[k]);
-    if (limit_row[k] < 0) continue;
-    const double dual = std::abs(y[limit_row[k]]) > kDualTolerance ? std::abs(y[limit_row[k]]) : 0.0;
+    if (f.limit_row[k] < 0) continue;
+    const double dual = std::abs(y[f.limit_row[k]]) > kDualTolerance ? std::abs(y[f.limit_row[k]]) : 0.0;
     result.branch_shadow_price_per_mwh[b] = dual;
     const double rate_mw = grid.branches[b].rate_a_mva;
     result.branch_binding[b] = dual > 0.0 || std::abs(std::abs(result.branch_flow_mw[b]) - rate_mw) <= kBindingTolerance_mw;
   }
+}
 
-  // Primal objective from the solution itself (not Clp's running value).
+/** Primal objective from the solution itself (not Clp's running value). */
+double primal_objective(const GridModel& grid, const std::vector<BusOrder>& orders, const Formulation& f,
+                        const DcOpfResult& result) {
   double primal = 0.0;
-  for (std::size_t g = 0; g < ng; ++g)
-    if (pg_col[g] >= 0 && !grid.gencosts.empty()) primal += generator_cost_per_h(grid.gencosts[g], result.pg_mw[g]);
+  for (std::size_t g = 0; g < f.pg_col.size(); ++g)
+    if (f.pg_col[g] >= 0 && !grid.gencosts.empty()) primal += generator_cost_per_h(grid.gencosts[g], result.pg_mw[g]);
   for (std::size_t o = 0; o < orders.size(); ++o)
     primal += (orders[o].is_demand ? -1.0 : 1.0) * orders[o].price_per_mwh * result.order_cleared_mw[o];
-  result.objective_per_h = primal;
+  return primal;
+}
 
-  std::vector<double> activity, reduced;
-  activities_and_reduced_costs(p, x, y, activity, reduced);
-  // Generator limit multipliers: the reduced cost of Pg (for a piecewise-linear cost, the active segment's
-  // slope enters through the epigraph rows' duals) is marginal cost - LMP; positive at Pmin, negative at Pmax.
-  for (std::size_t g = 0; g < ng; ++g) {
-    if (pg_col[g] < 0) continue;
-    const double d = reduced[pg_col[g]];
+/** Generator limit multipliers: the reduced cost of Pg (for a piecewise-linear cost, the active segment's
+ * slope enters through the epigraph rows' duals) is marginal cost - LMP; positive at Pmin, negative at Pmax. */
+void generator_multipliers(const Formulation& f, const std::vector<double>& reduced, DcOpfResult& result) {
+  for (std::size_t g = 0; g < f.pg_col.size(); ++g) {
+    if (f.pg_col[g] < 0) continue;
+    const double d = reduced[f.pg_col[g]];
     if (d > kDualTolerance) result.gen_mu_pmin_per_mwh[g] = d;
     if (d < -kDualTolerance) result.gen_mu_pmax_per_mwh[g] = -d;
   }
+}
 
-  // Dual objective (the Lagrangian dual; Wolfe's for a QP): with reduced costs d = c + Qx - A'y,
-  //   constant - x'Qx/2 + sum_rows y_r * (the row bound its sign selects) + sum_cols d_j * (the column bound its sign
-  //   selects). A bound that is infinite is selected only by a round-off dual; the activity stands in for it then.
+/** Dual objective (the Lagrangian dual; Wolfe's for a QP): with reduced costs d = c + Qx - A'y,
+ *   constant - x'Qx/2 + sum_rows y_r * (the row bound its sign selects) + sum_cols d_j * (the column bound its sign
+ *   selects). A bound that is infinite is selected only by a round-off dual; the activity stands in for it then. */
+double dual_objective(const Problem& p, const double* x, const double* y, const std::vector<double>& activity,
+                      const std::vector<double>& reduced) {
   auto bound_term = [](double dual, double lo, double up, double value) {
     const double bound = dual > 0.0 ? lo : up;
     return dual * (std::abs(bound) < kInf ? bound : value);
   };
   double dual_objective = p.constant_per_h;
-  for (int j = 0; j < ncols; ++j) {
+  for (int j = 0; j < p.column_count(); ++j) {
     dual_objective -= 0.5 * p.quad_diag[j] * x[j] * x[j];
     dual_objective += bound_term(reduced[j], p.col_lo[j], p.col_up[j], x[j]);
   }
-  for (int r = 0; r < nrows; ++r) dual_objective += bound_term(y[r], p.row_lo[r], p.row_up[r], activity[r]);
-  result.dual_objective_per_h = dual_objective;
+  for (int r = 0; r < p.row_count(); ++r) dual_objective += bound_term(y[r], p.row_lo[r], p.row_up[r], activity[r]);
+  return dual_objective;
+}
+
+}  // namespace
+
+DcOpfResult solve_dc_opf(const GridModel& grid, const std::vector<BusOrder>& orders) {
+  const std::size_t ng = grid.generators.size();
+  if (!grid.gencosts.empty() && grid.gencosts.size() < ng)
+    throw std::invalid_argument("DC OPF: " + std::to_string(grid.gencosts.size()) + " gencost rows for " +
+                                std::to_string(ng) + " generators");
+  if (!(grid.base_mva > 0.0)) throw std::invalid_argument("DC OPF: baseMVA must be positive");
+
+  const DcNetwork net = build_dc_network(grid);
+  const Formulation f = build_formulation(grid, net, orders);
+  ClpSimplex model;
+  const SolveOutcome outcome = solve(f.p, model);
+  DcOpfResult result = empty_result(grid, net.bus_count, orders.size(), outcome);
+  if (!result.optimal) return result;
+
+  const double* x = model.primalColumnSolution();
+  const double* y = model.dualRowSolution();
+  extract_solution(grid, net, f, x, y, result);
+  result.objective_per_h = primal_objective(grid, orders, f, result);
+  std::vector<double> activity, reduced;
+  activities_and_reduced_costs(f.p, x, y, activity, reduced);
+  generator_multipliers(f, reduced, result);
+  result.dual_objective_per_h = dual_objective(f.p, x, y, activity, reduced);
   return result;
 }
 

@@ -44,13 +44,21 @@ IntervalSettlement settle_interval(IntervalIndex k, const std::vector<MeterReadi
                            t.quantity_kwh * (t.price_per_kwh - t.seller_price_per_kwh);
   }
   for (SettlementLine& line : s.lines) {
-    const MeterReading& m = line.meter;
-    const double residual_kwh = m.load_kwh + m.battery_charge_kwh - m.pv_kwh - m.battery_discharge_kwh;
+    MeterReading& m = line.meter;
+    if (m.dispatchable) {
+      // The plant follows its market position: it produces what it sold, no more.
+      const double produced_kwh = std::min(m.generation_kwh, line.market_sell_kwh);
+      line.curtailed_kwh = m.generation_kwh - produced_kwh;
+      m.generation_kwh = produced_kwh;
+    }
+    const double residual_kwh =
+        m.load_kwh + m.battery_charge_kwh - m.pv_kwh - m.generation_kwh - m.battery_discharge_kwh;
     const double need_kwh = std::max(0.0, residual_kwh);
     const double surplus_kwh = std::max(0.0, -residual_kwh);
     line.utility_import_kwh = std::max(0.0, need_kwh - line.market_buy_kwh);
     line.utility_export_kwh = std::max(0.0, surplus_kwh - line.market_sell_kwh);
-    line.energy_imbalance_kwh = (m.pv_kwh + m.battery_discharge_kwh + line.utility_import_kwh + line.market_buy_kwh) -
+    line.energy_imbalance_kwh = (m.pv_kwh + m.generation_kwh + m.battery_discharge_kwh + line.utility_import_kwh +
+                                 line.market_buy_kwh) -
                                 (m.load_kwh + m.battery_charge_kwh + line.utility_export_kwh + line.market_sell_kwh);
     line.fee_payment = tariffs.exchange_fee_per_kwh * (line.market_buy_kwh + line.market_sell_kwh);
     line.utility_payment =
@@ -62,6 +70,8 @@ IntervalSettlement settle_interval(IntervalIndex k, const std::vector<MeterReadi
     s.total_meter.battery_charge_kwh += m.battery_charge_kwh;
     s.total_meter.battery_discharge_kwh += m.battery_discharge_kwh;
     s.total_meter.soc_end_kwh += m.soc_end_kwh;
+    s.total_meter.generation_kwh += m.generation_kwh;
+    s.curtailed_kwh += line.curtailed_kwh;
     s.utility_import_kwh += line.utility_import_kwh;
     s.utility_export_kwh += line.utility_export_kwh;
     s.market_buy_kwh += line.market_buy_kwh;
@@ -76,8 +86,8 @@ IntervalSettlement settle_interval(IntervalIndex k, const std::vector<MeterReadi
   const double bought_kwh = s.market_buy_kwh + s.grid_party_bought_kwh;
   const double sold_kwh = s.market_sell_kwh + s.grid_party_sold_kwh;
   const double case_generation_kwh = s.grid_party_sold_kwh, case_load_kwh = s.grid_party_bought_kwh;
-  s.energy_imbalance_kwh = (s.total_meter.pv_kwh + s.total_meter.battery_discharge_kwh + s.utility_import_kwh +
-                            case_generation_kwh + bought_kwh) -
+  s.energy_imbalance_kwh = (s.total_meter.pv_kwh + s.total_meter.generation_kwh + s.total_meter.battery_discharge_kwh +
+                            s.utility_import_kwh + case_generation_kwh + bought_kwh) -
                            (s.total_meter.load_kwh + s.total_meter.battery_charge_kwh + s.utility_export_kwh +
                             case_load_kwh + sold_kwh) +
                            (sold_kwh - bought_kwh);
@@ -88,7 +98,8 @@ IntervalSettlement settle_interval(IntervalIndex k, const std::vector<MeterReadi
 void check_conservation(const IntervalSettlement& s, const std::string& label) {
   // Relative tolerance: rounding in sums of many doubles grows with the totals.
   const double energy_scale =
-      1.0 + s.total_meter.load_kwh + s.total_meter.pv_kwh + s.market_buy_kwh + s.grid_party_bought_kwh;
+      1.0 + s.total_meter.load_kwh + s.total_meter.pv_kwh + s.total_meter.generation_kwh + s.market_buy_kwh +
+      s.grid_party_bought_kwh;
   const double energy_tol = 1e-9 * energy_scale;
   std::ostringstream msg;
   msg.precision(12);

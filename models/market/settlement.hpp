@@ -9,13 +9,19 @@
 
 namespace ebsim::market {
 
-/** What a participant's meter recorded over the interval (its own physics, before trading). */
+/** What a participant's meter recorded over the interval (its own physics, before trading),
+ * by energy flow. Sources: pv, generation, battery discharge; uses: load, battery charge. */
 struct MeterReading {
   double load_kwh = 0.0;
   double pv_kwh = 0.0;
   double battery_charge_kwh = 0.0;
   double battery_discharge_kwh = 0.0;
   double soc_end_kwh = 0.0;
+  /** A plant's output (generator kinds); with `dispatchable`, what it could produce: the
+   * settlement dispatches it down to what it sold and records the rest as curtailed. */
+  double generation_kwh = 0.0;
+  /** The plant produces only what it sold (curtails the rest) instead of exporting it to the utility. */
+  bool dispatchable = false;
 };
 
 struct Tariffs {
@@ -37,6 +43,7 @@ struct SettlementLine {
   double utility_payment = 0.0;
   double total_payment = 0.0;
   double energy_imbalance_kwh = 0.0;  // sources minus uses at this meter; ~0
+  double curtailed_kwh = 0.0;         // a dispatchable plant's output it did not sell (meter.generation_kwh is what it produced)
 };
 
 struct IntervalSettlement {
@@ -54,6 +61,7 @@ struct IntervalSettlement {
   double grid_party_sold_kwh = 0.0;
   double grid_party_bought_kwh = 0.0;
   double grid_party_received = 0.0;
+  double curtailed_kwh = 0.0;      // dispatchable plants' output not sold (not produced)
   double energy_imbalance_kwh = 0.0;  // total sources minus total uses
   /** participants_paid - utility_received - exchange_received - grid_party_received */
   double money_imbalance = 0.0;

@@ -138,63 +138,25 @@ class TableFile {
 
 }  // namespace
 
-template <TraceRecord Row>
-std::string_view dataset_name() {
-  return detail::table_spec<Row>().path;
+namespace detail {
+
+struct TableReader::Impl {
+  TableFile file;
+};
+
+TableReader::TableReader(const std::string& path, const TableSpec& table,
+                         std::initializer_list<std::string_view> columns)
+    : impl_(std::make_unique<Impl>(Impl{TableFile(path, select_columns(table, columns))})) {}
+
+TableReader::~TableReader() = default;
+
+std::uint64_t TableReader::rows() const { return impl_->file.rows(); }
+
+std::uint64_t TableReader::block_rows() const { return impl_->file.block_rows(); }
+
+void TableReader::read(std::uint64_t start, std::uint64_t count, void* out) const {
+  impl_->file.read(start, count, out);
 }
 
-template <TraceRecord Row>
-std::vector<Row> read_table(const std::string& path, std::initializer_list<std::string_view> columns) {
-  const TableFile table(path, select_columns(detail::table_spec<Row>(), columns));
-  std::vector<Row> rows(table.rows());
-  table.read(0, table.rows(), rows.data());
-  return rows;
-}
-
-template <TraceRecord Row>
-void for_each_block(const std::string& path, const std::function<void(std::span<const Row>)>& visit,
-                    std::initializer_list<std::string_view> columns) {
-  const TableFile table(path, select_columns(detail::table_spec<Row>(), columns));
-  const hsize_t rows = table.rows(), block_rows = table.block_rows();
-  std::vector<Row> block(std::min(rows, block_rows));
-  for (hsize_t start = 0; start < rows; start += block_rows) {
-    const hsize_t count = std::min(block_rows, rows - start);
-    table.read(start, count, block.data());
-    visit(std::span<const Row>(block.data(), count));
-  }
-}
-
-#define EBSIM_INSTANTIATE(Row)                                                                           \
-  template std::string_view dataset_name<Row>();                                                         \
-  template std::vector<Row> read_table<Row>(const std::string&, std::initializer_list<std::string_view>); \
-  template void for_each_block<Row>(const std::string&, const std::function<void(std::span<const Row>)>&, \
-                                    std::initializer_list<std::string_view>);
-
-EBSIM_INSTANTIATE(GroupRecord)
-EBSIM_INSTANTIATE(ParticipantRecord)
-EBSIM_INSTANTIATE(OrderRecord)
-EBSIM_INSTANTIATE(TradeRecord)
-EBSIM_INSTANTIATE(IntervalRecord)
-EBSIM_INSTANTIATE(SettlementRecord)
-EBSIM_INSTANTIATE(MessageStatRecord)
-EBSIM_INSTANTIATE(SecurityCheckRecord)
-EBSIM_INSTANTIATE(LinkMessageRecord)
-EBSIM_INSTANTIATE(CpuRecord)
-EBSIM_INSTANTIATE(LedgerKeyRecord)
-EBSIM_INSTANTIATE(BlockRecord)
-EBSIM_INSTANTIATE(BlockTransactionRecord)
-EBSIM_INSTANTIATE(BlockSignatureRecord)
-EBSIM_INSTANTIATE(BlockAppendRecord)
-EBSIM_INSTANTIATE(RoundRecord)
-EBSIM_INSTANTIATE(RefusalRecord)
-EBSIM_INSTANTIATE(DisputeRecordRow)
-EBSIM_INSTANTIATE(FailoverRecordRow)
-EBSIM_INSTANTIATE(P2pBlockRecord)
-EBSIM_INSTANTIATE(P2pConfirmationRecord)
-EBSIM_INSTANTIATE(P2pDoubleSpendRecord)
-EBSIM_INSTANTIATE(P2pChainRecord)
-EBSIM_INSTANTIATE(LineFlowRecord)
-EBSIM_INSTANTIATE(P2pSelfishMiningRecord)
-#undef EBSIM_INSTANTIATE
-
+}  // namespace detail
 }  // namespace ebsim::trace

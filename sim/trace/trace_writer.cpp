@@ -13,8 +13,8 @@
 #include "sim/trace/hdf5_handle.hpp"
 #include "sim/trace/table_specs.hpp"
 
-// The column layouts written here are in sim/trace/table_specs.cpp (shared with the
-// reader) and documented column by column in docs/trace-format.md; keep the two in step.
+// The column layouts written here are the tables' schemas (sim/trace/records.hpp), turned into
+// HDF5 types by sim/trace/table_specs.cpp (shared with the reader).
 
 namespace ebsim::trace {
 namespace {
@@ -45,11 +45,10 @@ Handle checked(hid_t id, Handle::Closer closer, const std::string& file, const s
 }
 
 // ---------------------------------------------------------------------------
-// Table layouts (sim/trace/table_specs.*, shared with the reader) and their HDF5 types.
+// Table layouts (the schemas of sim/trace/records.hpp) and their HDF5 types.
 
 using detail::Column;
 using detail::kCurrencyMarker;
-using detail::table_spec;
 using detail::TableSpec;
 
 /** Largest chunk a table gets: the default HDF5 chunk cache (1 MiB), so a reader taking
@@ -164,12 +163,6 @@ void write_run_metadata(hid_t root, const RunMetadata& m, const std::string& fil
   write_u64_attribute(root, "events", m.events, file);
 }
 
-/** Zero the bytes after a name's first NUL: they are stored, so they must not vary. */
-void clear_after_terminator(char (&name)[kNameLength]) {
-  const std::size_t length = strnlen(name, kNameLength);
-  std::memset(name + length, 0, kNameLength - length);
-}
-
 // ---------------------------------------------------------------------------
 
 /** One extendible compound dataset with an in-memory block of pending rows. Each full
@@ -272,7 +265,9 @@ struct TraceWriter::Impl {
   std::string final_path;
   std::string partial_path;
   Handle file;
-  std::vector<Table> tables;  // indexed by kRecordIndex<Row>
+  std::vector<Table> tables;  // AllRecords' tables by kRecordIndex<Row>, then the others by first row
+  std::size_t specs_count = 0;                   // AllRecords' tables
+  std::vector<const TableSpec*> other_specs;     // tables outside AllRecords, in creation order
   bool committed = false;
 
   explicit Impl(const std::string& path) : final_path(path), partial_path(path + ".partial") {
@@ -280,11 +275,17 @@ struct TraceWriter::Impl {
     const std::vector<const TableSpec*> specs = detail::all_table_specs();
     tables.reserve(specs.size());
     for (const TableSpec* spec : specs) tables.emplace_back(file.get(), *spec, partial_path);
+    specs_count = tables.size();
   }
 
-  /** The table to append to; adding rows after commit() is a caller bug. */
-  Table& table(std::size_t index) {
+  /** Adding rows after commit() is a caller bug. */
+  void check_open() const {
     if (committed) throw std::logic_error("TraceWriter: add() after commit() for " + final_path);
+  }
+
+  /** The table to append to. */
+  Table& table(std::size_t index) {
+    check_open();
     return tables[index];
   }
 };
@@ -306,64 +307,17 @@ TraceWriter::~TraceWriter() {
   std::remove(impl_->partial_path.c_str());
 }
 
-template <TraceRecord Row>
-void TraceWriter::add(const Row& row) {
-  if constexpr (std::is_same_v<Row, GroupRecord>) {
-    GroupRecord copy = row;
-    clear_after_terminator(copy.name);
-    impl_->table(kRecordIndex<Row>).append(&copy);
-  } else if constexpr (std::is_same_v<Row, MessageStatRecord>) {
-    MessageStatRecord copy = row;
-    clear_after_terminator(copy.type);
-    impl_->table(kRecordIndex<Row>).append(&copy);
-  } else if constexpr (std::is_same_v<Row, LinkMessageRecord>) {
-    LinkMessageRecord copy = row;
-    clear_after_terminator(copy.type);
-    clear_after_terminator(copy.from_role);
-    clear_after_terminator(copy.to_role);
-    impl_->table(kRecordIndex<Row>).append(&copy);
-  } else if constexpr (std::is_same_v<Row, CpuRecord>) {
-    CpuRecord copy = row;
-    clear_after_terminator(copy.role);
-    impl_->table(kRecordIndex<Row>).append(&copy);
-  } else if constexpr (std::is_same_v<Row, RefusalRecord>) {
-    RefusalRecord copy = row;
-    clear_after_terminator(copy.reason);
-    impl_->table(kRecordIndex<Row>).append(&copy);
-  } else {
-    impl_->table(kRecordIndex<Row>).append(&row);
-  }
-}
+void TraceWriter::append(std::size_t table, const void* row) { impl_->table(table).append(row); }
 
-// One instantiation per table (AllRecords in records.hpp).
-#define EBSIM_INSTANTIATE_ADD(Row) template void TraceWriter::add<Row>(const Row&);
-EBSIM_INSTANTIATE_ADD(GroupRecord)
-EBSIM_INSTANTIATE_ADD(ParticipantRecord)
-EBSIM_INSTANTIATE_ADD(OrderRecord)
-EBSIM_INSTANTIATE_ADD(TradeRecord)
-EBSIM_INSTANTIATE_ADD(IntervalRecord)
-EBSIM_INSTANTIATE_ADD(SettlementRecord)
-EBSIM_INSTANTIATE_ADD(MessageStatRecord)
-EBSIM_INSTANTIATE_ADD(SecurityCheckRecord)
-EBSIM_INSTANTIATE_ADD(LinkMessageRecord)
-EBSIM_INSTANTIATE_ADD(CpuRecord)
-EBSIM_INSTANTIATE_ADD(LedgerKeyRecord)
-EBSIM_INSTANTIATE_ADD(BlockRecord)
-EBSIM_INSTANTIATE_ADD(BlockTransactionRecord)
-EBSIM_INSTANTIATE_ADD(BlockSignatureRecord)
-EBSIM_INSTANTIATE_ADD(BlockAppendRecord)
-EBSIM_INSTANTIATE_ADD(RoundRecord)
-EBSIM_INSTANTIATE_ADD(RefusalRecord)
-EBSIM_INSTANTIATE_ADD(DisputeRecordRow)
-EBSIM_INSTANTIATE_ADD(FailoverRecordRow)
-EBSIM_INSTANTIATE_ADD(P2pBlockRecord)
-EBSIM_INSTANTIATE_ADD(P2pConfirmationRecord)
-EBSIM_INSTANTIATE_ADD(P2pDoubleSpendRecord)
-EBSIM_INSTANTIATE_ADD(P2pChainRecord)
-EBSIM_INSTANTIATE_ADD(LineFlowRecord)
-EBSIM_INSTANTIATE_ADD(P2pSelfishMiningRecord)
-#undef EBSIM_INSTANTIATE_ADD
-static_assert(std::tuple_size_v<AllRecords> == 25, "instantiate TraceWriter::add for every table");
+void TraceWriter::append_other(const TableSpec& spec, const void* row) {
+  Impl& impl = *impl_;
+  for (std::size_t i = 0; i < impl.other_specs.size(); ++i)
+    if (impl.other_specs[i] == &spec) return impl.table(impl.specs_count + i).append(row);
+  impl.check_open();
+  impl.tables.emplace_back(impl.file.get(), spec, impl.partial_path);
+  impl.other_specs.push_back(&spec);
+  impl.tables.back().append(row);
+}
 
 void TraceWriter::commit(const RunMetadata& metadata) {
   Impl& impl = *impl_;

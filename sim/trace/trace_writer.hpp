@@ -7,7 +7,12 @@
  * rows are appended in the order given, so the same run gives a byte-identical file.
  * Tables are chunked, shuffled and deflate-compressed compound datasets, appended
  * in buffered blocks (memory stays bounded for long runs).
+ *
+ * Every table of AllRecords is created, in that order, by the constructor (so every trace has
+ * every dataset); a table declared with EBSIM_TRACE_TABLE outside AllRecords (a test's) is
+ * created at its first row, after those.
  */
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -48,13 +53,31 @@ class TraceWriter {
   TraceWriter& operator=(const TraceWriter&) = delete;
 
   /** Append one row to Row's table (names are NUL-padded to their fixed length). */
-  template <TraceRecord Row>
-  void add(const Row& row);
+  template <TraceTable Row>
+  void add(const Row& row) {
+    if constexpr (detail::kHasNameColumn<Row>) {
+      Row copy = row;
+      Row::trace_clear_name_padding(copy);
+      append_to<Row>(&copy);
+    } else {
+      append_to<Row>(&row);
+    }
+  }
 
   /** Flush every table, write the metadata, close, and rename to the final path. */
   void commit(const RunMetadata& metadata);
 
  private:
+  template <TraceTable Row>
+  void append_to(const Row* row) {
+    if constexpr (TraceRecord<Row>) append(kRecordIndex<Row>, row);
+    else append_other(detail::table_spec<Row>(), row);
+  }
+  /** Appends a row of the table at position `table` of AllRecords. */
+  void append(std::size_t table, const void* row);
+  /** Appends a row of a table outside AllRecords, creating the table at its first row. */
+  void append_other(const detail::TableSpec& spec, const void* row);
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

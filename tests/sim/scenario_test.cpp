@@ -73,9 +73,9 @@ TEST(ScenarioLoad, DemoHasTheWrittenValues) {
   EXPECT_EQ(pv.pv.kind, ProfileSpec::Kind::kSynthetic);
   EXPECT_DOUBLE_EQ(pv.pv.peak_power_kw, 5.0);
   EXPECT_FALSE(pv.battery.present);
-  EXPECT_EQ(pv.strategy.kind, StrategySpec::Kind::kZeroIntelligence);
-  EXPECT_DOUBLE_EQ(pv.strategy.price_min_per_kwh, 0.08);
-  EXPECT_DOUBLE_EQ(pv.strategy.price_max_per_kwh, 0.30);
+  EXPECT_EQ(pv.strategy.type, "zero_intelligence");
+  EXPECT_DOUBLE_EQ(pv.strategy.params.price_min_per_kwh, 0.08);
+  EXPECT_DOUBLE_EQ(pv.strategy.params.price_max_per_kwh, 0.30);
   EXPECT_DOUBLE_EQ(pv.access.latency_s, 0.020);           // default access link
   EXPECT_DOUBLE_EQ(pv.access.bandwidth_bytes_per_s, 1.25e6);
 
@@ -92,7 +92,7 @@ TEST(ScenarioLoad, DemoHasTheWrittenValues) {
   EXPECT_EQ(households.type, ParticipantType::kConsumer);
   EXPECT_EQ(households.count, 18u);
   EXPECT_EQ(households.pv.kind, ProfileSpec::Kind::kNone);
-  EXPECT_EQ(households.strategy.kind, StrategySpec::Kind::kTruthful);
+  EXPECT_EQ(households.strategy.type, "truthful");
 
   const ParticipantGroup& shops = s.groups[3];
   EXPECT_EQ(shops.count, 6u);
@@ -119,13 +119,13 @@ TEST(ScenarioLoad, DefaultsApplyToAMinimalScenario) {
   EXPECT_EQ(s.currency, "EUR");
   EXPECT_EQ(s.description, "");
   EXPECT_DOUBLE_EQ(s.site.latitude_deg, 48.0);
-  EXPECT_EQ(s.market.design, MarketDesign::kCentralized);
+  EXPECT_EQ(s.market.design, "centralized");
   EXPECT_DOUBLE_EQ(s.market.bid_window_s, 480.0);
   EXPECT_DOUBLE_EQ(s.utility.retail_per_kwh, 0.30);
   EXPECT_EQ(s.network.model, "CM02");
   EXPECT_DOUBLE_EQ(s.network.exchange.latency_s, 0.001);
   ASSERT_EQ(s.groups.size(), 1u);
-  EXPECT_EQ(s.groups[0].strategy.kind, StrategySpec::Kind::kTruthful);
+  EXPECT_EQ(s.groups[0].strategy.type, "truthful");
   EXPECT_DOUBLE_EQ(s.groups[0].load.noise, 0.1);
   EXPECT_EQ(s.source_path, fixture("valid_minimal.yaml"));
 }

@@ -547,6 +547,28 @@ TEST_F(TraceWriterTest, StoredLayoutIsTheDocumentedOne) {
             "max_reorg_depth:u64 | 134 B");
 }
 
+/** The layout StoredLayoutIsTheDocumentedOne's stored_layout gives, as Row's schema declares it. */
+template <class Row>
+std::string schema_layout() {
+  std::string layout;
+  std::size_t row_bytes = 0;
+  for (const detail::Column& column : Row::trace_schema().columns) {
+    layout += std::string(column.name) + ":" + std::string(detail::column_type_name(column.type)) + " ";
+    row_bytes += detail::column_size_bytes(column.type);
+  }
+  return layout + "| " + std::to_string(row_bytes) + " B";
+}
+
+// Every table is stored as its schema says (the hand-written expectations above pin the schemas).
+TEST_F(TraceWriterTest, StoredLayoutIsTheSchemas) {
+  const std::string trace = path("run.h5");
+  write_trace(trace, make_sample());
+  const auto expect_schema_layout = [&]<class Row>(const Row&) {
+    EXPECT_EQ(stored_layout(trace, dataset_name<Row>().data()), schema_layout<Row>()) << dataset_name<Row>();
+  };
+  std::apply([&](const auto&... rows) { (expect_schema_layout(rows), ...); }, AllRecords{});
+}
+
 // ---------------------------------------------------------------------------
 // trace_reader beyond reading back what the writer wrote (ReadsBackEveryRowAndField).
 

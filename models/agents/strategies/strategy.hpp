@@ -1,7 +1,13 @@
 #pragma once
-/** Bidding strategies: how a participant prices an order it has decided to place. */
+/** Bidding strategies: how a participant prices an order it has decided to place. One file per
+ * strategy (truthful.hpp, zero_intelligence.hpp), each registered by name in StrategyRegistry. */
+#include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "models/core/rng.hpp"
 #include "models/market/order.hpp"
@@ -23,30 +29,40 @@ class BiddingStrategy {
                                      Rng& rng) const = 0;
 };
 
-/** Truthful price-taker: bids its true outside option. A buyer would otherwise pay the
- * retail tariff, so it bids that; a seller would otherwise get the feed-in tariff. */
-class TruthfulStrategy final : public BiddingStrategy {
- public:
-  std::string_view name() const override { return "truthful"; }
-  double limit_price_per_kwh(market::Side side, double, const PriceContext& prices, Rng&) const override {
-    return side == market::Side::kBuy ? prices.retail_per_kwh : prices.feed_in_per_kwh;
-  }
+/** A strategy's parameters as the scenario gives them; each strategy reads the ones it uses. */
+struct StrategyParams {
+  double price_min_per_kwh = 0.0;  // zero_intelligence: lower end of the uniform draw
+  double price_max_per_kwh = 0.0;  // zero_intelligence: upper end of the uniform draw
 };
 
-/** Zero-intelligence (Gode & Sunder 1993, constrained): a uniform draw in
- * [price_min, price_max] from the participant's own seeded stream, each order anew. */
-class ZeroIntelligenceStrategy final : public BiddingStrategy {
+/** Name -> strategy. Strategies register themselves with a static StrategyRegistration
+ * (models is an OBJECT library, so the registration is kept). */
+class StrategyRegistry {
  public:
-  ZeroIntelligenceStrategy(double price_min_per_kwh, double price_max_per_kwh)
-      : price_min_per_kwh_(price_min_per_kwh), price_max_per_kwh_(price_max_per_kwh) {}
-  std::string_view name() const override { return "zero_intelligence"; }
-  double limit_price_per_kwh(market::Side, double, const PriceContext&, Rng& rng) const override {
-    return rng.uniform(price_min_per_kwh_, price_max_per_kwh_);
-  }
+  /** Builds the strategy from its parameters. */
+  using Factory = std::function<std::shared_ptr<const BiddingStrategy>(const StrategyParams&)>;
+  /** One strategy: its code in the trace's /groups table and its factory. */
+  struct Entry {
+    std::uint8_t trace_code = 0;
+    Factory factory;
+  };
+  static StrategyRegistry& instance();
+  /** Register `entry` as `name`; throws std::logic_error if the name or the trace code is taken. */
+  void add(std::string name, Entry entry);
+  /** The strategy called `name`, or nullptr if there is none. */
+  const Entry* find(std::string_view name) const;
+  /** Registered names, sorted. */
+  std::vector<std::string> names() const;
 
  private:
-  double price_min_per_kwh_;
-  double price_max_per_kwh_;
+  std::map<std::string, Entry, std::less<>> entries_;
+};
+
+/** Put one of these at namespace scope in a strategy's .cpp to register it. */
+struct StrategyRegistration {
+  StrategyRegistration(std::string name, std::uint8_t trace_code, StrategyRegistry::Factory factory) {
+    StrategyRegistry::instance().add(std::move(name), {trace_code, std::move(factory)});
+  }
 };
 
 }  // namespace ebsim::agents

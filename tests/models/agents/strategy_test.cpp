@@ -1,5 +1,8 @@
 #include "models/agents/strategies/strategy.hpp"
 
+#include "models/agents/strategies/truthful.hpp"
+#include "models/agents/strategies/zero_intelligence.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -91,6 +94,30 @@ TEST(StrategyZeroIntelligence, MeanIsMidpoint) {
   EXPECT_NEAR(mean, 0.20, 1.4e-3);
   // Variance (0.3)^2 / 12 = 0.0075; its standard error is ~0.0075 * sqrt(0.8 / n) = 2.1e-5.
   EXPECT_NEAR(sum2 / n - mean * mean, 0.0075, 1.5e-4);
+}
+
+TEST(StrategyRegistry, NamesTheTwoStrategiesWithTheirTraceCodes) {
+  // The trace's /groups.strategy column: 0 truthful, 1 zero_intelligence (docs/trace-format.md).
+  const StrategyRegistry& registry = StrategyRegistry::instance();
+  EXPECT_EQ(registry.names(), (std::vector<std::string>{"truthful", "zero_intelligence"}));
+  ASSERT_NE(registry.find("truthful"), nullptr);
+  ASSERT_NE(registry.find("zero_intelligence"), nullptr);
+  EXPECT_EQ(registry.find("truthful")->trace_code, 0);
+  EXPECT_EQ(registry.find("zero_intelligence")->trace_code, 1);
+  EXPECT_EQ(registry.find("random"), nullptr);
+}
+
+TEST(StrategyRegistry, FactoriesBuildTheStrategyFromItsParameters) {
+  StrategyParams params;
+  params.price_min_per_kwh = 0.10;
+  params.price_max_per_kwh = 0.10;  // a range of one price: every draw is 0.10
+  const auto zi = StrategyRegistry::instance().find("zero_intelligence")->factory(params);
+  const auto truthful = StrategyRegistry::instance().find("truthful")->factory(params);
+  EXPECT_EQ(zi->name(), "zero_intelligence");
+  EXPECT_EQ(truthful->name(), "truthful");
+  Rng rng(1, "strategy", 0);
+  EXPECT_DOUBLE_EQ(zi->limit_price_per_kwh(Side::kBuy, 1.0, prices(), rng), 0.10);
+  EXPECT_DOUBLE_EQ(truthful->limit_price_per_kwh(Side::kBuy, 1.0, prices(), rng), prices().retail_per_kwh);
 }
 
 }  // namespace

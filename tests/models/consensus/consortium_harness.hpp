@@ -12,7 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "models/agents/participant.hpp"
+#include "models/agents/prosumer.hpp"
+#include "models/agents/strategies/truthful.hpp"
 #include "models/consensus/consortium_messages.hpp"
 #include "models/consensus/management_node.hpp"
 #include "models/core/node.hpp"
@@ -228,14 +229,15 @@ class ConsortiumWorld {
     }
     if (opt.real_participants) {
       for (std::uint32_t i = 0; i < n; ++i) {
-        agents::ParticipantParams pp;
+        agents::AgentParams pp;
         pp.id = i;
         pp.market_node = mn_node(opt.area[i]);
         pp.timing = opt.timing;
         pp.prices.retail_per_kwh = 0.30;
         pp.prices.feed_in_per_kwh = 0.08;
-        pp.load_kw = opt.load_kw.at(i);
-        pp.pv_kw = opt.pv_kw.at(i);
+        agents::ProsumerParams household;
+        household.load_kw = opt.load_kw.at(i);
+        household.pv_kw = opt.pv_kw.at(i);
         pp.strategy = std::make_shared<agents::TruthfulStrategy>();
         agents::ConsortiumAccess access;
         access.suite = &suite;
@@ -246,7 +248,7 @@ class ConsortiumWorld {
         access.query_retry_s = opt.query_retry_s;
         access.check_against_sync = opt.sync != consensus::ChainSync::kNone;
         pp.consortium = access;
-        participants.push_back(std::make_unique<agents::Participant>(std::move(pp)));
+        participants.push_back(std::make_unique<agents::Prosumer>(std::move(pp), std::move(household)));
         participants.back()->order_completed.connect([this](const agents::OrderOutcome& o) { outcomes.push_back(o); });
         net.add(i, *participants.back());
       }
@@ -299,7 +301,7 @@ class ConsortiumWorld {
   std::shared_ptr<const ledger::LedgerDirectory> directory;
   std::unique_ptr<market::ClearingRule> rule;
   std::vector<std::unique_ptr<consensus::ManagementNode>> mns;
-  std::vector<std::unique_ptr<agents::Participant>> participants;
+  std::vector<std::unique_ptr<agents::Prosumer>> participants;
   std::vector<consensus::RoundOutcome> finals;
   std::vector<consensus::Refusal> refusals;
   std::vector<consensus::SecurityObjection> objections;

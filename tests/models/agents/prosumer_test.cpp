@@ -1,4 +1,4 @@
-#include "models/agents/participant.hpp"
+#include "models/agents/prosumer.hpp"
 
 #include <gtest/gtest.h>
 
@@ -6,6 +6,7 @@
 #include <set>
 #include <vector>
 
+#include "models/agents/strategies/truthful.hpp"
 #include "models/market/messages.hpp"
 #include "tests/models/fake_node_context.hpp"
 
@@ -39,22 +40,26 @@ market::MarketTiming timing() {
  *   load 2, 1, 0.4 kW and PV 0, 3, 0.4 kW over 0.25 h:
  *   load 0.5, 0.25, 0.1 kWh; PV 0, 0.75, 0.1 kWh; residual +0.5 (buy), -0.5 (sell), 0 (none).
  * Order ids: id * intervals + k + 1 = 2 * 3 + k + 1 = 7, 8, (9). */
-ParticipantParams plain_params() {
-  ParticipantParams p;
-  p.id = 2;
-  p.market_node = kMarketNode;
-  p.timing = timing();
-  p.prices.retail_per_kwh = 0.30;
-  p.prices.feed_in_per_kwh = 0.08;
-  p.load_kw = {2.0, 1.0, 0.4};
-  p.pv_kw = {0.0, 3.0, 0.4};
-  p.strategy = std::make_shared<TruthfulStrategy>();
-  p.bid_bytes = 410.0;
+struct TestParams {
+  AgentParams agent;
+  ProsumerParams household;
+};
+TestParams plain_params() {
+  TestParams p;
+  p.agent.id = 2;
+  p.agent.market_node = kMarketNode;
+  p.agent.timing = timing();
+  p.agent.prices.retail_per_kwh = 0.30;
+  p.agent.prices.feed_in_per_kwh = 0.08;
+  p.household.load_kw = {2.0, 1.0, 0.4};
+  p.household.pv_kw = {0.0, 3.0, 0.4};
+  p.agent.strategy = std::make_shared<TruthfulStrategy>();
+  p.agent.bid_bytes = 410.0;
   return p;
 }
 
 /** Fire the participant's timers one by one; returns the time of each firing. */
-std::vector<double> run_all_timers(FakeNodeContext& ctx, Participant& p) {
+std::vector<double> run_all_timers(FakeNodeContext& ctx, Prosumer& p) {
   std::vector<double> fired;
   while (ctx.fire_next_timer(p)) {
     fired.push_back(ctx.now_s());
@@ -79,8 +84,9 @@ Message ack_message(OrderId order, OrderStatus status, double arrived_s) {
   return Message{MessageType::kAck, kNoNode, kNoNode, 120.0, 0.0, body};
 }
 
-TEST(Participant, OneOrderPerIntervalWithResidualQuantityAndSide) {
-  Participant p(plain_params());
+TEST(Prosumer, OneOrderPerIntervalWithResidualQuantityAndSide) {
+  const TestParams plain = plain_params();
+    Prosumer p(plain.agent, plain.household);
   FakeNodeContext ctx(kSelfNode, 3, "participant");
   p.on_start(ctx);
   ASSERT_EQ(ctx.timers().size(), 1u);
@@ -128,11 +134,12 @@ TEST(Participant, OneOrderPerIntervalWithResidualQuantityAndSide) {
   EXPECT_EQ(p.meter(1).battery_discharge_kwh, 0.0);
 }
 
-TEST(Participant, SendTimesLieInTheBidWindowForManySeeds) {
+TEST(Prosumer, SendTimesLieInTheBidWindowForManySeeds) {
   // Whatever the participant's stream, the order for k is sent in [900 k, 900 k + 480).
   std::set<double> first_times;
   for (std::uint64_t seed = 1; seed <= 50; ++seed) {
-    Participant p(plain_params());
+    const TestParams plain = plain_params();
+    Prosumer p(plain.agent, plain.household);
     FakeNodeContext ctx(kSelfNode, seed, "participant");
     p.on_start(ctx);
     const std::vector<double> fired = run_all_timers(ctx, p);
@@ -151,20 +158,21 @@ TEST(Participant, SendTimesLieInTheBidWindowForManySeeds) {
   EXPECT_GT(first_times.size(), 40u);
 }
 
-TEST(Participant, NoOrderWhenResidualIsZeroOrCrumbs) {
-  ParticipantParams params = plain_params();
+TEST(Prosumer, NoOrderWhenResidualIsZeroOrCrumbs) {
+  TestParams params = plain_params();
   // Load equals PV in every interval; interval 1 leaves a crumb of 2e-7 kWh (< kMinOrderKwh = 1e-6).
-  params.load_kw = {1.0, 1.0 + 8e-7, 0.0};
-  params.pv_kw = {1.0, 1.0, 0.0};
-  Participant p(params);
+  params.household.load_kw = {1.0, 1.0 + 8e-7, 0.0};
+  params.household.pv_kw = {1.0, 1.0, 0.0};
+  Prosumer p(params.agent, params.household);
   FakeNodeContext ctx(kSelfNode);
   p.on_start(ctx);
   EXPECT_EQ(run_all_timers(ctx, p).size(), 3u);
   EXPECT_TRUE(ctx.sent().empty());
 }
 
-TEST(Participant, OrderCompletedOnResultWithMatchedQuantityAndResultTime) {
-  Participant p(plain_params());
+TEST(Prosumer, OrderCompletedOnResultWithMatchedQuantityAndResultTime) {
+  const TestParams plain = plain_params();
+    Prosumer p(plain.agent, plain.household);
   FakeNodeContext ctx(kSelfNode, 3, "participant");
   std::vector<OrderOutcome> outcomes;
   p.order_completed.connect([&](const OrderOutcome& o) { outcomes.push_back(o); });
@@ -194,8 +202,9 @@ TEST(Participant, OrderCompletedOnResultWithMatchedQuantityAndResultTime) {
   EXPECT_EQ(outcomes.size(), 1u);
 }
 
-TEST(Participant, OrderCompletedOnLateAckWithStatusLate) {
-  Participant p(plain_params());
+TEST(Prosumer, OrderCompletedOnLateAckWithStatusLate) {
+  const TestParams plain = plain_params();
+    Prosumer p(plain.agent, plain.household);
   FakeNodeContext ctx(kSelfNode, 3, "participant");
   std::vector<OrderOutcome> outcomes;
   p.order_completed.connect([&](const OrderOutcome& o) { outcomes.push_back(o); });
@@ -213,7 +222,7 @@ TEST(Participant, OrderCompletedOnLateAckWithStatusLate) {
   EXPECT_EQ(outcomes[0].result_received_s, -1.0) << "rejected: no result";
 }
 
-TEST(Participant, BatteryStepDrivesMeterReadingsAndOrders) {
+TEST(Prosumer, BatteryStepDrivesMeterReadingsAndOrders) {
   // Battery 1 kWh, 2 kW (0.5 kWh per 15 min), efficiency 0.9, soc 0.2 at the start.
   // load 1, 4, 4 kW and PV 5, 0, 0 kW -> load 0.25, 1, 1 kWh; PV 1.25, 0, 0 kWh.
   //   k0: net -1.0; charge = min(surplus 1.0, power 0.5, room 0.8/0.9 = 0.889) = 0.5
@@ -222,16 +231,16 @@ TEST(Participant, BatteryStepDrivesMeterReadingsAndOrders) {
   //       soc 0.65 - 0.5 / 0.9 = 0.09444; residual 1.0 - 0.5 = 0.5 -> buy 0.5
   //   k2: net +1.0; discharge = min(1.0, 0.5, 0.09444 * 0.9 = 0.085) = 0.085
   //       soc 0.09444 - 0.085 / 0.9 = 0;  residual 1.0 - 0.085 = 0.915 -> buy 0.915
-  ParticipantParams params = plain_params();
-  params.id = 0;
-  params.load_kw = {1.0, 4.0, 4.0};
-  params.pv_kw = {5.0, 0.0, 0.0};
-  params.has_battery = true;
-  params.battery.capacity_kwh = 1.0;
-  params.battery.power_kw = 2.0;
-  params.battery.efficiency = 0.9;
-  params.initial_soc_kwh = 0.2;
-  Participant p(params);
+  TestParams params = plain_params();
+  params.agent.id = 0;
+  params.household.load_kw = {1.0, 4.0, 4.0};
+  params.household.pv_kw = {5.0, 0.0, 0.0};
+  params.household.has_battery = true;
+  params.household.battery.capacity_kwh = 1.0;
+  params.household.battery.power_kw = 2.0;
+  params.household.battery.efficiency = 0.9;
+  params.household.initial_soc_kwh = 0.2;
+  Prosumer p(params.agent, params.household);
   FakeNodeContext ctx(kSelfNode);
   p.on_start(ctx);
   run_all_timers(ctx, p);
@@ -254,8 +263,8 @@ TEST(Participant, BatteryStepDrivesMeterReadingsAndOrders) {
   // Same as chaining self_consumption_step by hand.
   double soc = 0.2;
   for (IntervalIndex k = 0; k < 3; ++k) {
-    const double net = (params.load_kw[k] - params.pv_kw[k]) * 0.25;
-    const BatteryStep s = self_consumption_step(params.battery, soc, net, 0.25);
+    const double net = (params.household.load_kw[k] - params.household.pv_kw[k]) * 0.25;
+    const BatteryStep s = self_consumption_step(params.household.battery, soc, net, 0.25);
     EXPECT_EQ(p.meter(k).battery_charge_kwh, s.charge_kwh) << "interval " << k;
     EXPECT_EQ(p.meter(k).battery_discharge_kwh, s.discharge_kwh) << "interval " << k;
     EXPECT_EQ(p.meter(k).soc_end_kwh, s.soc_end_kwh) << "interval " << k;
