@@ -186,13 +186,6 @@ struct FaultsSpec {
   bool empty() const { return crashes.empty() && byzantine.empty() && misreports.empty() && links.empty(); }
 };
 
-/** How the public chain picks the next block's maker (p2p.consensus). */
-enum class P2pConsensus { kPow, kPos };
-/** How the market contract clears (p2p.contract). */
-enum class P2pContract {
-  kCall,        // one call market per delivery interval over its orders on the chain, with market.clearing
-  kContinuous,  // continuous double auction in order of inclusion
-};
 
 /** The double-spend experiment (p2p.double_spend): one Monte Carlo per (q, z). */
 struct P2pDoubleSpendSpec {
@@ -214,7 +207,7 @@ struct P2pSelfishMiningSpec {
 /** The peer-to-peer public chain (top-level `p2p`, with market.design: p2p; SPEC §5). Every
  * participant runs a full node on its own host; miners are extra nodes on their own hosts. */
 struct P2pSpec {
-  P2pConsensus consensus = P2pConsensus::kPow;
+  std::string consensus = "pow";         // leader election by name (models/p2p/leader_election.hpp registry)
   double block_interval_s = 15.0;        // PoW: target mean interval T; PoS: slot length
   std::uint32_t peers = 8;               // k: outbound peers each node draws (random_overlay)
   std::vector<double> miner_shares{0.25, 0.25, 0.25, 0.25};  // hash (PoW) or stake (PoS) shares, sum 1
@@ -225,7 +218,7 @@ struct P2pSpec {
   double light_share = 0.0;              // share of participants running a light node (the rest run full nodes)
   double tx_relay_interval_s = 2.0;      // mean trickle delay of transaction announcements (0: each at once)
   bool compact_blocks = false;           // block_relay: compact (BIP 152: header + short ids) instead of full
-  P2pContract contract = P2pContract::kCall;
+  std::string contract = "call";         // contract mode by name (models/p2p/contract_mode.hpp registry)
   std::uint32_t confirmations = 6;       // z: a result is final when the interval's closing block has z
   double hash_rate_hps = 1.0e15;         // PoW: network hash rate (hashes per second)
   double joules_per_hash = 3.0e-11;      // PoW: mining hardware efficiency

@@ -29,11 +29,6 @@ class GridView;
 
 namespace ebsim::p2p {
 
-enum class ContractMode : std::uint8_t {
-  kPerBlock = 0,    // call market per block with the configured ClearingRule
-  kContinuous = 1,  // CDA in order of inclusion
-};
-
 /** One interval's clearing by the contract. */
 struct ContractClearing {
   IntervalIndex interval = 0;

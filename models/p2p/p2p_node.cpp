@@ -2,10 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 #include <utility>
 
-#include "models/p2p/pos.hpp"
-#include "models/p2p/pow.hpp"
 
 namespace ebsim::p2p {
 namespace {
@@ -13,8 +12,7 @@ namespace {
 // Timer tags: the kind in the top byte, the payload (mining generation or slot) below it.
 constexpr std::uint64_t kKindShift = 56;
 constexpr std::uint64_t kPayloadMask = (std::uint64_t{1} << kKindShift) - 1;
-constexpr std::uint64_t kMineTimer = 1;
-constexpr std::uint64_t kSlotTimer = 2;
+constexpr std::uint64_t kElectionTimer = 1;
 constexpr std::uint64_t kRelayTimer = 3;
 
 std::uint64_t make_tag(std::uint64_t kind, std::uint64_t payload) { return (kind << kKindShift) | (payload & kPayloadMask); }
@@ -28,21 +26,22 @@ BlockTreeParams tree_params(const P2pNodeParams& p) { return BlockTreeParams{p.m
 
 BlockPtr genesis_of(const P2pNodeParams& p) { return p.genesis ? p.genesis : make_genesis(p.sizes.block_header_bytes); }
 
+std::unique_ptr<LeaderElection> election_of(const P2pNodeParams& p) {
+  auto election = LeaderElectionRegistry::instance().create(p.election, p.election_params);
+  if (!election) throw std::invalid_argument("p2p node: no leader election called '" + p.election + "'");
+  return election;
+}
+
 }  // namespace
 
 P2pNode::P2pNode(P2pNodeParams params)
     : params_(std::move(params)),
       tree_(genesis_of(params_), tree_params(params_), params_.tx_locator),
-      tx_announcements_due_(params_.peers.size()) {}
+      tx_announcements_due_(params_.peers.size()),
+      election_(election_of(params_)),
+      block_work_(election_->block_work()) {}
 
-void P2pNode::on_start(NodeContext& ctx) {
-  switch (params_.election) {
-    case LeaderElection::kProofOfWork: schedule_mining(ctx); return;
-    case LeaderElection::kProofOfStake:
-      if (params_.block_interval_s > 0.0) schedule_slot(ctx, slot_at(ctx.now_s(), params_.block_interval_s) + 1);
-      return;
-  }
-}
+void P2pNode::on_start(NodeContext& ctx) { arm(ctx, election_->start(ctx.now_s(), ctx.rng())); }
 
 void P2pNode::on_message(NodeContext& ctx, const Message& msg) {
   switch (msg.type) {
@@ -80,18 +79,11 @@ void P2pNode::on_message(NodeContext& ctx, const Message& msg) {
 void P2pNode::on_timer(NodeContext& ctx, TimerId id, std::uint64_t tag) {
   const std::uint64_t kind = tag >> kKindShift;
   const std::uint64_t payload = tag & kPayloadMask;
-  if (kind == kMineTimer) {
-    if (payload != (mining_generation_ & kPayloadMask)) {
-      ++stats_.stale_timers;  // drawn for an old tip; the current tip has its own timer
-      return;
-    }
-    make_block(ctx, 0);
-    // make_block changed the tip, which redrew the timer.
-  } else if (kind == kSlotTimer) {
-    const std::uint64_t slot = payload;
-    const auto leader = pos_slot_leader(params_.stakes, params_.schedule_seed, slot);
-    if (leader && params_.validator_index && *leader == *params_.validator_index) make_block(ctx, slot);
-    schedule_slot(ctx, slot + 1);  // from the slot number, not the clock: k * T / T may round below k
+  if (kind == kElectionTimer) {
+    const ElectionStep step = election_->on_timer(payload, ctx.now_s());
+    if (step.stale) ++stats_.stale_timers;
+    if (step.make_in_slot) make_block(ctx, *step.make_in_slot);
+    arm(ctx, step.next);
   } else if (kind == kRelayTimer) {
     relay_timer_armed_ = false;
     flush_transaction_announcements(ctx);
@@ -258,8 +250,7 @@ void P2pNode::accept_block(NodeContext& ctx, const BlockPtr& block, NodeId from)
   change.disconnected = std::move(result.disconnected);
   change.connected = std::move(result.connected);
   change.at_s = ctx.now_s();
-  ++mining_generation_;
-  if (params_.election == LeaderElection::kProofOfWork) schedule_mining(ctx);
+  arm(ctx, election_->tip_changed(ctx.rng()));
   tip_changed.emit(change);
 }
 
@@ -269,7 +260,7 @@ void P2pNode::make_block(NodeContext& ctx, std::uint64_t slot) {
   block->id = make_block_id(ctx.self(), ++blocks_made_seq_);
   block->parent = tip->id;
   block->height = tip->height + 1;
-  block->work = params_.election == LeaderElection::kProofOfWork ? params_.block_work : 1.0;
+  block->work = block_work_;
   block->miner = ctx.self();
   block->mined_s = ctx.now_s();
   block->slot = slot;
@@ -282,16 +273,8 @@ void P2pNode::make_block(NodeContext& ctx, std::uint64_t slot) {
   accept_block(ctx, made, kNoNode);
 }
 
-void P2pNode::schedule_mining(NodeContext& ctx) {
-  if (!(params_.hash_share > 0.0)) return;
-  const double delay_s = next_block_delay_s(ctx.rng(), params_.hash_share, params_.block_interval_s);
-  ctx.start_timer(delay_s, make_tag(kMineTimer, mining_generation_));
-}
-
-void P2pNode::schedule_slot(NodeContext& ctx, std::uint64_t next) {
-  if (!params_.validator_index || !(params_.block_interval_s > 0.0)) return;
-  const double delay_s = std::max(0.0, static_cast<double>(next) * params_.block_interval_s - ctx.now_s());
-  ctx.start_timer(delay_s, make_tag(kSlotTimer, next));
+void P2pNode::arm(NodeContext& ctx, const std::optional<ElectionTimer>& timer) {
+  if (timer) ctx.start_timer(timer->delay_s, make_tag(kElectionTimer, timer->payload));
 }
 
 void P2pNode::announce_block(NodeContext& ctx, BlockId id, NodeId except) {

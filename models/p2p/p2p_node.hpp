@@ -40,14 +40,16 @@
  * missing transaction (BIP 152's differential indexes); the answer = message header + 32 + 3 +
  * the missing transactions' bytes.
  *
- * MINING (PoW): a node with hash_share > 0 draws the delay to its next block from
- * next_block_delay_s (exponential, mean block_interval_s / hash_share) and redraws whenever its
- * tip changes (memoryless; a stale timer is recognised by its generation and ignored). When the
- * timer fires it builds a block on its tip from the mempool (mempool.hpp, room max_block_bytes -
- * header_bytes), accepts it and announces it. Work per block is block_work (constant
- * difficulty, so most work = longest chain).
- * FORGING (PoS): a validator (validator_index set) wakes at every slot boundary k * slot_s
- * (block_interval_s); if pos_slot_leader(stakes, schedule_seed, k) is itself it builds a block
+ * MAKING BLOCKS is up to the node's leader election (leader_election.hpp, chosen by name): it
+ * says when to make a block and what each block's work is. When told to, the node builds a block
+ * on its tip from the mempool (mempool.hpp, room max_block_bytes - header_bytes), accepts it and
+ * announces it.
+ * MINING (PoW, pow.cpp): a maker with hash share h = shares[maker] > 0 draws the delay to its next
+ * block from next_block_delay_s (exponential, mean block_interval_s / h) and redraws whenever its
+ * tip changes (memoryless; a stale timer is recognised by its generation and ignored). Work per
+ * block is hashes_per_block (constant difficulty, so most work = longest chain).
+ * FORGING (PoS, pos.cpp): a validator (maker set) wakes at every slot boundary k * slot_s
+ * (block_interval_s); if pos_slot_leader(shares, schedule_seed, k) is itself it builds a block
  * (work 1). Slot 0 (time 0) is skipped: the first slot is 1.
  */
 #include <cstdint>
@@ -63,15 +65,10 @@
 #include "models/core/signal.hpp"
 #include "models/p2p/block.hpp"
 #include "models/p2p/block_tree.hpp"
+#include "models/p2p/leader_election.hpp"
 #include "models/p2p/mempool.hpp"
 
 namespace ebsim::p2p {
-
-/** How the next block's maker is chosen. */
-enum class LeaderElection : std::uint8_t {
-  kProofOfWork = 0,   // exponential block times by hash share
-  kProofOfStake = 1,  // one leader per slot, drawn by stake
-};
 
 /** Simulated sizes of the gossip messages (bytes). */
 struct P2pSizes {
@@ -84,15 +81,11 @@ struct P2pSizes {
   double tx_index_bytes = 1.0;          // one position in that request (differential, BIP 152)
 };
 
+/** One node of the chain; the run's nodes share genesis and tx_locator. */
 struct P2pNodeParams {
   std::vector<NodeId> peers;                               // overlay neighbours (overlay.hpp), node ids
-  LeaderElection election = LeaderElection::kProofOfWork;
-  double block_interval_s = 600.0;                         // PoW: network target interval T; PoS: slot length
-  double hash_share = 0.0;                                 // PoW: this node's share of the network hash rate (0: no mining)
-  double block_work = 1.0;                                 // PoW: work per block (e.g. pow.hpp hashes_per_block)
-  std::vector<double> stakes;                              // PoS: stake of each validator (same vector at every node)
-  std::optional<std::size_t> validator_index;              // PoS: this node's index in stakes (none: not a validator)
-  std::uint64_t schedule_seed = 1;                         // PoS: the leader schedule's seed (same at every node)
+  std::string election = "pow";                            // leader election, by registered name (leader_election.hpp)
+  LeaderElectionParams election_params;                    // what the election reads (shares, this node's maker index, ...)
   double max_block_bytes = 1.0e6;                          // block size limit, header included
   double tx_relay_interval_s = 0.0;                        // mean trickle delay of transaction announcements (0: at once)
   bool compact_blocks = false;                             // deliver blocks as header + short ids (BIP 152)
@@ -149,6 +142,7 @@ struct P2pNodeStats {
 
 class P2pNode final : public Node {
  public:
+  /** Throws std::invalid_argument if params.election names no registered election. */
   explicit P2pNode(P2pNodeParams params);
 
   void on_start(NodeContext& ctx) override;
@@ -193,8 +187,8 @@ class P2pNode final : public Node {
   bool holds_tx(TxId id) const { return mempool_.contains(id) || tree_.block_of(id).has_value(); }
   void accept_block(NodeContext& ctx, const BlockPtr& block, NodeId from);
   void make_block(NodeContext& ctx, std::uint64_t slot);
-  void schedule_mining(NodeContext& ctx);
-  void schedule_slot(NodeContext& ctx, std::uint64_t slot);
+  /** Arm the election's timer, if it asked for one. */
+  void arm(NodeContext& ctx, const std::optional<ElectionTimer>& timer);
   void announce_block(NodeContext& ctx, BlockId id, NodeId except);
   /** Queue `id` for every peer but `except`; sent at once or when the relay timer fires. */
   void relay_transaction(NodeContext& ctx, TxId id, NodeId except);
@@ -211,7 +205,8 @@ class P2pNode final : public Node {
   absl::flat_hash_set<BlockId> compact_awaiting_;  // compact blocks waiting for their missing transactions
   std::vector<std::vector<TxId>> tx_announcements_due_;  // per peer (params_.peers order): ids not yet announced
   bool relay_timer_armed_ = false;
-  std::uint64_t mining_generation_ = 0;  // bumped on every tip change; a timer carries the one it was drawn for
+  std::unique_ptr<LeaderElection> election_;  // this node's part in choosing block makers
+  double block_work_ = 1.0;                   // election_->block_work(), read once
   std::uint64_t blocks_made_seq_ = 0;
 };
 

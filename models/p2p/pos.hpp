@@ -2,7 +2,8 @@
 /** Proof of stake as an option (SPEC §5): time is cut into slots and each slot has one leader,
  * drawn with probability proportional to stake. The draw depends only on (seed, slot), so every
  * node computes the same schedule without talking to anyone (a stand-in for a shared random
- * beacon such as Ouroboros' or Ethereum's RANDAO). */
+ * beacon such as Ouroboros' or Ethereum's RANDAO). pos.cpp also registers the "pos" leader
+ * election (leader_election.hpp) built on these. */
 #include <cstdint>
 #include <optional>
 #include <span>

@@ -8,6 +8,8 @@
  * next block can be redrawn without changing its law. Difficulty is constant within a run.
  *
  * Units: seconds, hashes, hashes per second, joules.
+ *
+ * pow.cpp also registers the "pow" leader election (leader_election.hpp) built on these.
  */
 #include <cstdint>
 

@@ -1,6 +1,9 @@
 // p2p: the peer-to-peer design's public chain, miners, contract and Monte Carlo experiments.
 #include "sim/scenario/sections.hpp"
 
+#include "models/p2p/contract_mode.hpp"
+#include "models/p2p/leader_election.hpp"
+
 namespace ebsim::sim::scenario_sections {
 
 namespace {
@@ -102,7 +105,7 @@ P2pSpec read_p2p(const Value& value) {
   P2pSpec p2p;
   const MapView map(value, kP2pKeys);
   if (auto consensus = map.find("consensus")) {
-    p2p.consensus = consensus->choice({"pow", "pos"}) == "pos" ? P2pConsensus::kPos : P2pConsensus::kPow;
+    p2p.consensus = consensus->choice(p2p::LeaderElectionRegistry::instance().names());
   }
   if (auto interval = map.find("block_interval")) p2p.block_interval_s = read_duration(*interval, true);
   if (auto peers = map.find("peers")) p2p.peers = bounded_integer(*peers, 1, 1000);
@@ -124,7 +127,7 @@ P2pSpec read_p2p(const Value& value) {
   if (auto relay = map.find("tx_relay_interval")) p2p.tx_relay_interval_s = read_duration(*relay, false);
   if (auto relay = map.find("block_relay")) p2p.compact_blocks = relay->choice({"full", "compact"}) == "compact";
   if (auto contract = map.find("contract")) {
-    p2p.contract = contract->choice({"call", "continuous"}) == "continuous" ? P2pContract::kContinuous : P2pContract::kCall;
+    p2p.contract = contract->choice(p2p::ContractModeRegistry::instance().names());
   }
   if (auto z = map.find("confirmations")) p2p.confirmations = bounded_integer(*z, 1, 1000);
   if (auto rate = map.find("hash_rate_hps")) p2p.hash_rate_hps = positive_number(*rate);
@@ -147,11 +150,14 @@ void read_p2p_section(const std::optional<Value>& section, const MapView&, Scena
 }
 
 void check_p2p_design(const MapView& top, const Scenario& scenario) {
-  if (scenario.p2p.contract == P2pContract::kContinuous && scenario.market.clearing_rule != "cda") {
+  const auto contract = p2p::ContractModeRegistry::instance().create(scenario.p2p.contract);
+  if (const auto need = contract ? contract->requirement() : std::nullopt;
+      need && scenario.market.clearing_rule != need->clearing_rule) {
     MapView(*top.find("p2p"), kP2pKeys)
         .required("contract", "")
-        .fail("call: contract: continuous is a continuous double auction, so it needs market.clearing: cda",
-              "continuous with market.clearing: " + scenario.market.clearing_rule);
+        .fail("call: contract: " + scenario.p2p.contract + " is " + std::string(need->because) +
+                  ", so it needs market.clearing: " + std::string(need->clearing_rule),
+              scenario.p2p.contract + " with market.clearing: " + scenario.market.clearing_rule);
   }
   if (scenario.grid.security_check != market::SecurityCheck::kNone) {
     MapView(*top.find("grid"), grid_keys())

@@ -30,7 +30,7 @@ TEST(P2pScenario, ShippedPublicChainReadsEveryKey) {
   const Scenario s = load_scenario(kPublicChain);
   EXPECT_EQ(s.market.design, "p2p");
   const P2pSpec& p = s.p2p;
-  EXPECT_EQ(p.consensus, P2pConsensus::kPow);
+  EXPECT_EQ(p.consensus, "pow");
   EXPECT_DOUBLE_EQ(p.block_interval_s, 15.0);
   EXPECT_EQ(p.peers, 6u);
   ASSERT_EQ(p.miner_shares.size(), 4u);
@@ -40,7 +40,7 @@ TEST(P2pScenario, ShippedPublicChainReadsEveryKey) {
   EXPECT_DOUBLE_EQ(p.fee, 0.0005);
   EXPECT_DOUBLE_EQ(p.transaction_bytes, 250.0);
   EXPECT_DOUBLE_EQ(p.max_block_bytes, 1.0e6);
-  EXPECT_EQ(p.contract, P2pContract::kCall);
+  EXPECT_EQ(p.contract, "call");
   EXPECT_EQ(p.confirmations, 3u);
   EXPECT_DOUBLE_EQ(p.hash_rate_hps, 1.0e15);
   EXPECT_DOUBLE_EQ(p.joules_per_hash, 3.0e-11);
@@ -76,7 +76,7 @@ TEST(P2pScenario, SectionWithAnotherDesignIsCheckedAndNoted) {
 
 TEST(P2pScenario, BadValuesAreRefused) {
   const auto err = [](const std::string& o) { return error_of(kPublicChain, {o}); };
-  EXPECT_THAT(err("p2p.consensus=pbft"), HasSubstr("p2p.consensus: expected one of pow, pos"));
+  EXPECT_THAT(err("p2p.consensus=pbft"), HasSubstr("p2p.consensus: expected one of pos, pow"));
   EXPECT_THAT(err("p2p.block_interval=0s"), HasSubstr("p2p.block_interval: expected a duration > 0"));
   EXPECT_THAT(err("p2p.peers=0"), HasSubstr("p2p.peers: expected an integer in [1, 1000]"));
   EXPECT_THAT(err("p2p.miners={count: 3, shares: [1, 2]}"), HasSubstr("p2p.miners.shares: expected a list of 3 shares"));

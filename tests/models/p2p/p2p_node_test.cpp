@@ -82,8 +82,10 @@ using Sent = std::tuple<NodeId, MessageType, std::uint64_t>;
 P2pNodeParams pow_params(std::vector<NodeId> peers, double hash_share, BlockPtr genesis) {
   P2pNodeParams p;
   p.peers = std::move(peers);
-  p.hash_share = hash_share;
-  p.block_interval_s = 600.0;
+  p.election_params.shares = {hash_share};
+  p.election_params.maker = 0;
+  p.election_params.block_interval_s = 600.0;
+  p.election_params.network_hash_rate_hps = 1.0;  // work per block = T: small integers, summed exactly
   p.genesis = std::move(genesis);
   return p;
 }
@@ -345,14 +347,14 @@ TEST(P2pNode, ProofOfStakeLeaderForgesInItsSlots) {
   // Stakes {0, 1}: validator 1 leads every slot, validator 0 none. Slots of 12 s, first slot 1.
   const BlockPtr g = make_genesis();
   P2pNodeParams params;
-  params.election = LeaderElection::kProofOfStake;
-  params.block_interval_s = 12.0;
-  params.stakes = {0.0, 1.0};
+  params.election = "pos";
+  params.election_params.block_interval_s = 12.0;
+  params.election_params.shares = {0.0, 1.0};
   params.genesis = g;
   params.peers = {5};
-  params.validator_index = 1;
+  params.election_params.maker = 1;
   P2pNode leader(params);
-  params.validator_index = 0;
+  params.election_params.maker = 0;
   P2pNode other(params);
   FakeNodeContext leader_ctx(1), other_ctx(0);
   leader.on_start(leader_ctx);
@@ -382,8 +384,10 @@ class FakeNetwork {
     for (std::size_t i = 0; i < overlay.size(); ++i) {
       P2pNodeParams p;
       p.peers.assign(overlay[i].begin(), overlay[i].end());
-      p.hash_share = hash_shares[i];
-      p.block_interval_s = block_interval_s;
+      p.election_params.shares = hash_shares;
+      p.election_params.maker = i;
+      p.election_params.block_interval_s = block_interval_s;
+      p.election_params.network_hash_rate_hps = 1.0;  // work per block = T: small integers, summed exactly
       p.genesis = genesis;
       p.compact_blocks = compact_blocks;
       nodes_.push_back(std::make_unique<P2pNode>(p));
