@@ -538,6 +538,38 @@ void print_p2p(std::ostream& out, TablePrinter& table, const P2pSummary& p, cons
 
 bool has_grid_party(const RunSummary& s) { return s.grid_party_sold_kwh > 0.0 || s.grid_party_bought_kwh > 0.0; }
 
+namespace {
+
+/** The part of the results only one market design has: read from the trace after the common
+ * tables, printed after the latency section. A design with a section of its own is one row here. */
+struct DesignSection {
+  std::string_view design;  // the trace's market_design attribute
+  void (*read)(const TraceReader& trace, const std::string& path, RunSummary& s);
+  void (*print)(std::ostream& out, TablePrinter& table, const RunSummary& s, const std::string& currency);
+};
+
+const DesignSection kDesignSections[]{
+    {"consortium", [](const TraceReader& trace, const std::string& path, RunSummary& s) {
+       read_consortium(trace, path, s.consortium);
+     },
+     [](std::ostream&, TablePrinter& table, const RunSummary& s, const std::string&) {
+       print_consortium(table, s.consortium);
+     }},
+    {"p2p", [](const TraceReader&, const std::string& path, RunSummary& s) { read_p2p(path, s.p2p); },
+     [](std::ostream& out, TablePrinter& table, const RunSummary& s, const std::string& currency) {
+       print_p2p(out, table, s.p2p, currency);
+     }},
+};
+
+/** The design's own section, or null (the centralized exchange has none). */
+const DesignSection* design_section(const std::string& design) {
+  for (const DesignSection& section : kDesignSections)
+    if (section.design == design) return &section;
+  return nullptr;
+}
+
+}  // namespace
+
 RunSummary summarize_trace(const std::string& path) {
   const TraceReader trace(path);
   RunSummary summary;
@@ -550,8 +582,7 @@ RunSummary summarize_trace(const std::string& path) {
   read_intervals(path, summary);
   read_messages(path, summary);
   read_security_checks(path, summary);
-  if (summary.market_design == "consortium") read_consortium(trace, path, summary.consortium);
-  if (summary.market_design == "p2p") read_p2p(path, summary.p2p);
+  if (const DesignSection* section = design_section(summary.market_design)) section->read(trace, path, summary);
   return summary;
 }
 
@@ -632,8 +663,7 @@ void print_summary(std::ostream& out, const RunSummary& s, double wall_time_s) {
   table.number("p99", fixed(s.latency_p99_s, 4), "s");
   table.number("max", fixed(s.latency_max_s, 4), "s");
 
-  if (s.market_design == "consortium") print_consortium(table, s.consortium);
-  if (s.market_design == "p2p") print_p2p(out, table, s.p2p, currency);
+  if (const DesignSection* section = design_section(s.market_design)) section->print(out, table, s, currency);
 
   table.section("Invariants (largest per-interval |imbalance|)");
   table.number("energy", scientific(s.max_energy_imbalance_kwh), "kWh");

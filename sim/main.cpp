@@ -56,6 +56,29 @@ int run_command(const std::string& file, const std::vector<std::string>& overrid
   return 0;
 }
 
+/** ebsim validate: check the scenario and overrides, print what would run. */
+int validate_command(const std::string& file, const std::vector<std::string>& overrides,
+                     std::optional<std::uint64_t> seed) {
+  const auto scenario = ebsim::sim::load_scenario(file, overrides, seed);
+  for (const std::string& note : scenario.notes) std::cerr << "note: " << note << "\n";
+  std::cout << file << ": ok: scenario '" << scenario.name << "', " << scenario.participant_count()
+            << " participants in " << scenario.groups.size() << " groups, " << scenario.interval_count()
+            << " intervals\n";
+  return 0;
+}
+
+/** ebsim compare: the traces' results side by side, labelled by file name. */
+int compare_command(const std::vector<std::string>& files) {
+  std::vector<ebsim::analysis::RunSummary> summaries;
+  std::vector<std::string> labels;
+  for (const std::string& path : files) {
+    summaries.push_back(ebsim::analysis::summarize_trace(path));
+    labels.push_back(std::filesystem::path(path).filename().string());
+  }
+  ebsim::analysis::print_comparison(std::cout, summaries, labels);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -142,14 +165,7 @@ int main(int argc, char** argv) {
 
   try {
     if (*run) return run_command(file, overrides, seed, output, quiet);
-    if (*validate) {
-      const auto scenario = ebsim::sim::load_scenario(file, overrides, seed);
-      for (const std::string& note : scenario.notes) std::cerr << "note: " << note << "\n";
-      std::cout << file << ": ok: scenario '" << scenario.name << "', " << scenario.participant_count()
-                << " participants in " << scenario.groups.size() << " groups, " << scenario.interval_count()
-                << " intervals\n";
-      return 0;
-    }
+    if (*validate) return validate_command(file, overrides, seed);
     if (*opf) {
       ebsim::sim::run_opf_command(opf_options, std::cout);
       return 0;
@@ -159,16 +175,7 @@ int main(int argc, char** argv) {
       std::cout << trace_file << ": " << outcome.report << "\n";
       return outcome.intact ? 0 : kExitInconsistent;
     }
-    if (*compare) {
-      std::vector<ebsim::analysis::RunSummary> summaries;
-      std::vector<std::string> labels;
-      for (const std::string& path : compare_files) {
-        summaries.push_back(ebsim::analysis::summarize_trace(path));
-        labels.push_back(std::filesystem::path(path).filename().string());
-      }
-      ebsim::analysis::print_comparison(std::cout, summaries, labels);
-      return 0;
-    }
+    if (*compare) return compare_command(compare_files);
     if (*trace_doc) return ebsim::trace::run_trace_doc_command(doc_file, doc_check, std::cout);
     if (*report) {
       ebsim::analysis::print_summary(std::cout, ebsim::analysis::summarize_trace(trace_file));

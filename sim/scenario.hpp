@@ -214,15 +214,15 @@ struct P2pSpec {
   LinkSpec miner_access{0.005, 12.5e6};  // each miner's access link
   double fee = 0.0001;                   // fee per transaction, scenario currency, paid to the miner
   double transaction_bytes = p2p::Transaction{}.size_bytes;  // an order's transaction size
-  double max_block_bytes = 1.0e6;        // block size limit, header included
+  double max_block_bytes = p2p::ChainDefaults{}.max_block_bytes;  // block size limit, header included
   double light_share = 0.0;              // share of participants running a light node (the rest run full nodes)
   double tx_relay_interval_s = 2.0;      // mean trickle delay of transaction announcements (0: each at once)
   bool compact_blocks = false;           // block_relay: compact (BIP 152: header + short ids) instead of full
   std::string contract = "call";         // contract mode by name (models/p2p/contract_mode.hpp registry)
-  std::uint32_t confirmations = 6;       // z: a result is final when the interval's closing block has z
+  std::uint32_t confirmations = p2p::ChainDefaults{}.confirmations;  // z: a result is final when the interval's closing block has z
   double hash_rate_hps = 1.0e15;         // PoW: network hash rate (hashes per second)
   double joules_per_hash = 3.0e-11;      // PoW: mining hardware efficiency
-  std::uint32_t tail_blocks = 3;         // miners stop after the last interval is final plus this many blocks
+  std::uint32_t tail_blocks = p2p::ChainDefaults{}.tail_blocks;  // miners stop after the last interval is final plus this many blocks
   P2pDoubleSpendSpec double_spend;
   P2pSelfishMiningSpec selfish_mining;
 };

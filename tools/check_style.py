@@ -7,7 +7,9 @@ function head (a parameter list, no control keyword, not an initializer) opens a
 ends where its brace depth closes. Lambdas and local classes count toward the function that holds
 them, as a reader would count them.
 
-usage: check_style.py [ROOT]   (exit 1 and one line per violation when a limit is broken)
+usage: check_style.py [ROOT]     exit 1 and one line per violation when a limit is broken
+       check_style.py --self-test  check the checker on a made-up tree (a long file, a long function,
+                                   a function of exactly the limit, a long lambda-free control block)
 """
 import pathlib
 import re
@@ -54,8 +56,7 @@ def function_violations(path: pathlib.Path, lines: list[str]) -> list[str]:
     return out
 
 
-def main() -> int:
-    root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else pathlib.Path(__file__).resolve().parent.parent)
+def violations(root: pathlib.Path) -> list[str]:
     problems = []
     for d in DIRS:
         for path in sorted((root / d).rglob("*")):
@@ -66,6 +67,37 @@ def main() -> int:
             if len(lines) >= MAX_FILE_LINES:
                 problems.append(f"{rel}: {len(lines)} lines (limit {MAX_FILE_LINES})")
             problems += function_violations(rel, lines)
+    return problems
+
+
+def self_test() -> int:
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        root = pathlib.Path(tmp)
+        (root / "models").mkdir()
+        body = lambda n: "\n".join(f"  x += {i};" for i in range(n))
+        # 1 head line + n body lines + 1 closing brace = n + 2 lines.
+        (root / "models" / "a.cpp").write_text(
+            "int long_one(int x) {\n" + body(MAX_FUNCTION_LINES - 1) + "\n}\n"
+            "int just_fits(int x) {\n" + body(MAX_FUNCTION_LINES - 2) + "\n}\n"
+            "void f() {\n  if (x) {\n" + body(10) + "\n  }\n}\n")
+        (root / "models" / "b.hpp").write_text("// x\n" * MAX_FILE_LINES)
+        found = violations(root)
+        expected = [f"models/a.cpp:1: function of {MAX_FUNCTION_LINES + 1} lines (limit {MAX_FUNCTION_LINES}): "
+                    "int long_one(int x) {", f"models/b.hpp: {MAX_FILE_LINES} lines (limit {MAX_FILE_LINES})"]
+        if sorted(found) != sorted(expected):
+            print("self-test failed:\n  found    " + "\n           ".join(found) +
+                  "\n  expected " + "\n           ".join(expected))
+            return 1
+    print("self-test ok")
+    return 0
+
+
+def main() -> int:
+    if sys.argv[1:] == ["--self-test"]:
+        return self_test()
+    root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else pathlib.Path(__file__).resolve().parent.parent)
+    problems = violations(root)
     for p in problems:
         print(p)
     return 1 if problems else 0

@@ -40,7 +40,10 @@ struct ManagementNodeParams {
   std::vector<ledger::Bytes> management_encryption_keys;  // public, per management index
   std::shared_ptr<const ledger::LedgerDirectory> directory;  // public signing keys and areas
   double query_delay_s = 0.0;                      // unused here; participants' (documentation)
-  double ack_bytes = 120, result_bytes = 300, result_per_trade_bytes = 60, settlement_bytes = 350;  // replies to subjects
+  double ack_bytes = market::ReplySizes{}.ack_bytes;  // replies to subjects
+  double result_bytes = market::ReplySizes{}.result_bytes;
+  double result_per_trade_bytes = market::ReplySizes{}.result_per_trade_bytes;
+  double settlement_bytes = market::ReplySizes{}.settlement_bytes;
   ConsortiumSizes sizes;                           // message sizes among management nodes
   ConsortiumTimeouts timeouts;                     // waits, failover, round limits
   std::vector<CrashFault> crashes;                 // this node's own crash schedule

@@ -12,6 +12,7 @@
 #include "models/core/node.hpp"
 #include "models/core/signal.hpp"
 #include "models/market/clearing_rule.hpp"
+#include "models/market/messages.hpp"
 #include "models/market/security_check.hpp"
 #include "models/market/settlement.hpp"
 #include "models/market/timing.hpp"
@@ -21,10 +22,10 @@ namespace ebsim::market {
 struct ExchangeParams {
   MarketTiming timing;
   Tariffs tariffs;
-  double ack_bytes = 120.0;
-  double result_bytes = 300.0;
-  double result_per_trade_bytes = 60.0;
-  double settlement_bytes = 350.0;
+  double ack_bytes = ReplySizes{}.ack_bytes;
+  double result_bytes = ReplySizes{}.result_bytes;
+  double result_per_trade_bytes = ReplySizes{}.result_per_trade_bytes;
+  double settlement_bytes = ReplySizes{}.settlement_bytes;
   std::uint64_t seed = 1;                                   // for the clearing rule's stream
   std::function<std::string(IntervalIndex)> interval_label;  // names an interval in error messages
   const grid::GridView* grid = nullptr;  // passed to the clearing rule; null without a grid (must outlive the exchange)

@@ -7,6 +7,16 @@
 
 namespace ebsim::market {
 
+/** The market's replies to a participant on the wire (bytes, headers included). Every market node
+ * (exchange, management node, public-chain node) starts from these defaults. */
+struct ReplySizes {
+  double ack_bytes = 120.0;               // acknowledgement of an order
+  double result_bytes = 300.0;            // an order's result, plus result_per_trade_bytes per trade listed
+  double result_per_trade_bytes = 60.0;   // one trade listed in a result
+  double settlement_bytes = 350.0;        // an interval's settlement statement
+};
+
+
 /** participant -> market */
 struct BidBody final : MessageBody {
   Order order;

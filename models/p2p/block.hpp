@@ -15,6 +15,14 @@
 
 namespace ebsim::p2p {
 
+/** Defaults of the public chain that several of its parts (and the scenario) share, written once. */
+struct ChainDefaults {
+  double max_block_bytes = 1.0e6;      // largest valid block, header included (Bitcoin's legacy 1 MB)
+  std::uint32_t confirmations = 6;     // z of the market contract's finality rule
+  std::uint32_t tail_blocks = 3;       // blocks a miner makes after the last interval is final
+};
+
+
 /** A transaction id, unique within a run. */
 using TxId = std::uint64_t;
 /** A block id, unique within a run (make_block_id); the genesis block is kGenesisBlockId. */

@@ -47,7 +47,7 @@ class TxLocator {
 };
 
 struct BlockTreeParams {
-  double max_block_bytes = 1.0e6;  // largest valid block, header included (Bitcoin's legacy 1 MB)
+  double max_block_bytes = ChainDefaults{}.max_block_bytes;  // largest valid block, header included
 };
 
 /** What add() did with a block. */

@@ -53,7 +53,7 @@ struct LightNodeParams {
   NodeId server = kNoNode;            // the full node it uses
   IntervalIndex intervals = 0;        // intervals of the run
   double fee = 0.0;                   // fee of each order's transaction
-  double transaction_bytes = 250.0;   // an order's transaction size
+  double transaction_bytes = Transaction{}.size_bytes;  // an order's transaction size
   double message_header_bytes = 24.0; // every message (Bitcoin's P2P header)
   double query_bytes = 60.0;          // message header + one inventory entry
 };

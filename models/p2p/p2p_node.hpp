@@ -86,7 +86,7 @@ struct P2pNodeParams {
   std::vector<NodeId> peers;                               // overlay neighbours (overlay.hpp), node ids
   std::string election = "pow";                            // leader election, by registered name (leader_election.hpp)
   LeaderElectionParams election_params;                    // what the election reads (shares, this node's maker index, ...)
-  double max_block_bytes = 1.0e6;                          // block size limit, header included
+  double max_block_bytes = ChainDefaults{}.max_block_bytes;                          // block size limit, header included
   double tx_relay_interval_s = 0.0;                        // mean trickle delay of transaction announcements (0: at once)
   bool compact_blocks = false;                             // deliver blocks as header + short ids (BIP 152)
   P2pSizes sizes;

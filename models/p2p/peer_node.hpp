@@ -11,6 +11,7 @@
 #include <optional>
 #include <vector>
 
+#include "models/market/messages.hpp"
 #include "models/market/timing.hpp"
 #include "models/p2p/chain_contract.hpp"
 #include "models/p2p/light_client.hpp"
@@ -25,12 +26,12 @@ struct PeerNodeParams {
   std::optional<NodeId> owner;                   // the participant agent next to this node (none: a miner's node)
   bool miner = false;                            // makes blocks, and stops after the last interval (tail_blocks)
   const market::MarketTiming* timing = nullptr;  // the run's market timeline (required)
-  std::uint32_t confirmations = 6;               // z of the contract's finality rule
-  std::uint32_t tail_blocks = 3;                 // blocks a miner makes after the last interval is final
+  std::uint32_t confirmations = ChainDefaults{}.confirmations;  // z of the contract's finality rule
+  std::uint32_t tail_blocks = ChainDefaults{}.tail_blocks;  // blocks a miner makes after the last interval is final
   double fee = 0.0;                              // fee of each owner order's transaction
-  double transaction_bytes = 250.0;              // an order's transaction size
-  double result_bytes = 300.0;                   // result message to the owner
-  double ack_bytes = 120.0;                      // "late" acknowledgement to the owner
+  double transaction_bytes = Transaction{}.size_bytes;  // an order's transaction size
+  double result_bytes = market::ReplySizes{}.result_bytes;  // result message to the owner
+  double ack_bytes = market::ReplySizes{}.ack_bytes;  // "late" acknowledgement to the owner
   ContractCache* contract = nullptr;             // the run's shared contract clearings (required)
 };
 
