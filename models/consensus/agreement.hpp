@@ -15,7 +15,8 @@
 #include <string_view>
 #include <vector>
 
-#include "models/consensus/consortium_messages.hpp"
+#include "models/core/registry.hpp"
+#include "models//consensus/consortium_messages.hpp"
 #include "models/consensus/management_node_params.hpp"
 #include "models/core/node.hpp"
 #include "models/ledger/block.hpp"
@@ -77,30 +78,15 @@ class AgreementProtocol {
   virtual void on_crash() = 0;
 };
 
-/** Name -> factory. Protocols register themselves with a static AgreementProtocolRegistration. */
-class AgreementProtocolRegistry {
+/** Name -> factory of a protocol serving an AgreementHost (which outlives it). Protocols register
+ * themselves with a static AgreementProtocolRegistration. */
+class AgreementProtocolRegistry : public FactoryRegistry<AgreementProtocol, AgreementHost&> {
  public:
-  /** Builds a protocol serving `host` (which outlives it). */
-  using Factory = std::function<std::unique_ptr<AgreementProtocol>(AgreementHost& host)>;
   /** The registry of the program. */
   static AgreementProtocolRegistry& instance();
-  /** Register `factory` as `name`. */
-  void add(std::string name, Factory factory);
-  /** The protocol called `name` for `host`, or nullptr if there is none. */
-  std::unique_ptr<AgreementProtocol> create(std::string_view name, AgreementHost& host) const;
-  /** Registered names, sorted. */
-  std::vector<std::string> names() const;
-
- private:
-  std::map<std::string, Factory, std::less<>> factories_;
 };
 
 /** Put one of these at namespace scope in a protocol's .cpp to register it. */
-struct AgreementProtocolRegistration {
-  /** Registers `factory` as `name`. */
-  AgreementProtocolRegistration(std::string name, AgreementProtocolRegistry::Factory factory) {
-    AgreementProtocolRegistry::instance().add(std::move(name), std::move(factory));
-  }
-};
+using AgreementProtocolRegistration = Registration<AgreementProtocolRegistry>;
 
 }  // namespace ebsim::consensus

@@ -10,7 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "models/core/rng.hpp"
+#include "models/core/registry.hpp"
+#include "models//core/rng.hpp"
 #include "models/market/order_book.hpp"
 
 namespace ebsim::grid {
@@ -62,29 +63,20 @@ struct ClearingRuleParams {
   bool nodal_includes_case_units = false;
 };
 
-/** Name -> factory. Rules register themselves with a static ClearingRuleRegistration. */
-class ClearingRuleRegistry {
+/** Name -> factory. Rules register themselves with a static ClearingRuleRegistration. A factory
+ * throws std::invalid_argument if a parameter the rule needs is missing or bad (fixed_price
+ * without a price); create passes that on. */
+class ClearingRuleRegistry : public FactoryRegistry<ClearingRule, const ClearingRuleParams&> {
  public:
-  /** Builds a rule from the parameters; throws std::invalid_argument if one it needs is missing or bad. */
-  using Factory = std::function<std::unique_ptr<ClearingRule>(const ClearingRuleParams&)>;
+  /** The registry every rule registers in. */
   static ClearingRuleRegistry& instance();
-  void add(std::string name, Factory factory);
-  /** The rule called `name`, or nullptr if there is none. Throws std::invalid_argument (from the
-   * factory) if the rule needs a parameter that `params` lacks, e.g. fixed_price without a price. */
-  std::unique_ptr<ClearingRule> create(std::string_view name, const ClearingRuleParams& params = {}) const;
-  /** Registered names, sorted. */
-  std::vector<std::string> names() const;
-
- private:
-  std::map<std::string, Factory, std::less<>> factories_;
+  using FactoryRegistry::create;
+  /** The rule called `name` with default parameters, or nullptr if there is none. */
+  std::unique_ptr<ClearingRule> create(std::string_view name) const { return create(name, ClearingRuleParams{}); }
 };
 
 /** Put one of these at namespace scope in a rule's .cpp to register it. */
-struct ClearingRuleRegistration {
-  ClearingRuleRegistration(std::string name, ClearingRuleRegistry::Factory factory) {
-    ClearingRuleRegistry::instance().add(std::move(name), std::move(factory));
-  }
-};
+using ClearingRuleRegistration = Registration<ClearingRuleRegistry>;
 
 // ---- Building blocks shared by the rules -------------------------------------------------------
 // The same admission, priority and bookkeeping as the reference rule (pay_as_clear.hpp, steps 1,

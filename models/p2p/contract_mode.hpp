@@ -15,7 +15,8 @@
 #include <string_view>
 #include <vector>
 
-#include "models/market/clearing_rule.hpp"
+#include "models/core/registry.hpp"
+#include "models//market/clearing_rule.hpp"
 #include "models/p2p/contract.hpp"
 
 namespace ebsim::p2p {
@@ -44,29 +45,13 @@ class ContractMode {
 };
 
 /** Name -> factory. Modes register themselves with a static ContractModeRegistration. */
-class ContractModeRegistry {
+class ContractModeRegistry : public FactoryRegistry<ContractMode> {
  public:
-  /** Builds a mode. */
-  using Factory = std::function<std::unique_ptr<ContractMode>()>;
   /** The registry every mode registers in. */
   static ContractModeRegistry& instance();
-  /** Register `factory` under `name` (a later one with the same name replaces it). */
-  void add(std::string name, Factory factory);
-  /** The mode called `name`, or nullptr if there is none. */
-  std::unique_ptr<ContractMode> create(std::string_view name) const;
-  /** Registered names, sorted (for error messages). */
-  std::vector<std::string> names() const;
-
- private:
-  std::map<std::string, Factory, std::less<>> factories_;
 };
 
 /** Put one of these at namespace scope in a mode's .cpp to register it. */
-struct ContractModeRegistration {
-  /** Registers `factory` as `name`. */
-  ContractModeRegistration(std::string name, ContractModeRegistry::Factory factory) {
-    ContractModeRegistry::instance().add(std::move(name), std::move(factory));
-  }
-};
+using ContractModeRegistration = Registration<ContractModeRegistry>;
 
 }  // namespace ebsim::p2p

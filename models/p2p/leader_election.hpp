@@ -18,7 +18,8 @@
 #include <string_view>
 #include <vector>
 
-#include "models/core/rng.hpp"
+#include "models/core/registry.hpp"
+#include "models//core/rng.hpp"
 #include "models/p2p/pow.hpp"  // PowParams: the PoW defaults, written once there
 
 namespace ebsim::p2p {
@@ -76,29 +77,13 @@ class LeaderElection {
 };
 
 /** Name -> factory. Elections register themselves with a static LeaderElectionRegistration. */
-class LeaderElectionRegistry {
+class LeaderElectionRegistry : public FactoryRegistry<LeaderElection, const LeaderElectionParams&> {
  public:
-  /** Builds one node's election from the parameters. */
-  using Factory = std::function<std::unique_ptr<LeaderElection>(const LeaderElectionParams&)>;
   /** The registry every election registers in. */
   static LeaderElectionRegistry& instance();
-  /** Register `factory` under `name` (a later one with the same name replaces it). */
-  void add(std::string name, Factory factory);
-  /** The election called `name` built from `params`, or nullptr if there is none. */
-  std::unique_ptr<LeaderElection> create(std::string_view name, const LeaderElectionParams& params = {}) const;
-  /** Registered names, sorted (for error messages). */
-  std::vector<std::string> names() const;
-
- private:
-  std::map<std::string, Factory, std::less<>> factories_;
 };
 
 /** Put one of these at namespace scope in an election's .cpp to register it. */
-struct LeaderElectionRegistration {
-  /** Registers `factory` as `name`. */
-  LeaderElectionRegistration(std::string name, LeaderElectionRegistry::Factory factory) {
-    LeaderElectionRegistry::instance().add(std::move(name), std::move(factory));
-  }
-};
+using LeaderElectionRegistration = Registration<LeaderElectionRegistry>;
 
 }  // namespace ebsim::p2p
