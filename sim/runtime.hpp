@@ -33,17 +33,9 @@
 #include <simgrid/s4u.hpp>
 
 #include "models/core/node.hpp"
+#include "sim/runtime_options.hpp"
 
 namespace ebsim::sim {
-
-struct RuntimeOptions {
-  std::uint64_t seed = 1;
-  std::size_t max_parallel_sends = 16;  // per node
-  double uncontended_bytes = 0.0;       // messages up to this size skip bandwidth sharing (0: none do)
-  bool progress = false;                 // progress bar on stderr (after 1 s of wall time)
-  double progress_end_s = 0.0;           // simulated time the bar counts to
-  std::vector<std::string> role_names{"node"};  // kinds of node, for traffic by link (role 0 by default)
-};
 
 /** What the network does to one message (fault injection, scenario `faults.links`). */
 struct LinkEffect {

@@ -27,6 +27,7 @@
 #include "models/market/exchange.hpp"
 #include "models/p2p/block.hpp"
 #include "sim/input_error.hpp"
+#include "sim/runtime_options.hpp"
 
 namespace ebsim::sim {
 
@@ -115,7 +116,7 @@ struct NetworkSpec {
   LinkSpec backbone{0.005, 125e6};
   LinkSpec exchange{0.001, 125e6};  // the exchange's access link
   MessageSizes sizes;
-  std::uint32_t max_parallel_sends = 16;  // messages one node keeps on the wire at once; more wait in its queue
+  std::uint32_t max_parallel_sends = RuntimeOptions{}.max_parallel_sends;  // messages one node keeps on the wire at once; more wait in its queue
   double uncontended_below_bytes = 0.0;   // messages up to this size skip bandwidth sharing (runtime.hpp); 0: none
 };
 
@@ -161,9 +162,9 @@ struct ConsortiumSpec {
   ledger::SuiteId suite = ledger::SuiteId::kSha256Ed25519;
   consensus::CryptoMode crypto_mode = consensus::CryptoMode::kReal;
   consensus::ChainSync sync = consensus::ChainSync::kHeaders;
-  double query_delay_s = 30.0;   // after gate closure, participants ask their node for the result,
+  double query_delay_s = agents::ConsortiumAccess{}.query_delay_s;  // after gate closure, participants ask their node for the result,
   double query_spread_s = 60.0;  // each at its own phase in [delay, delay + spread) (no N-to-1 burst)
-  double query_retry_s = 120.0;  // and ask again if no answer came within this time
+  double query_retry_s = agents::ConsortiumAccess{}.query_retry_s;  // and ask again if no answer came within this time
   consensus::ConsortiumSizes sizes;
   consensus::ConsortiumTimeouts timeouts;
 };

@@ -25,8 +25,8 @@ struct ConsortiumAccess {
   consensus::CryptoMode crypto_mode = consensus::CryptoMode::kReal;
   ledger::KeyPair signing_key;                  // this participant's
   ledger::Bytes management_encryption_key;      // public encryption key of its management node
-  double query_delay_s = 5.0;                   // after gate closure, when it asks for its result
-  double query_retry_s = 60.0;                  // asks again if no answer within this
+  double query_delay_s = 30.0;                  // after gate closure, when it asks for its result
+  double query_retry_s = 120.0;                 // asks again if no answer within this
   /** Check each result against its own trades in the chain sync (wait for the sync of the
    * interval before accepting a result). Set when the scenario's chain sync is not `none`. */
   bool check_against_sync = true;
